@@ -1,0 +1,55 @@
+import type { Context } from 'hono';
+import type { AgentClient } from '../agent/client/agent-client.ts';
+import type { Database } from '../db/client.ts';
+
+/** Milliseconds since the epoch; injected so tests can move time. */
+export type Clock = () => number;
+
+export interface AppConfig {
+  /** Origins the page is served from (scheme://host[:port]); unsafe requests from any other are refused. */
+  origins: string[];
+  /** Set when the public origin is https: cookies get `Secure` and the `__Host-` prefix. */
+  secureCookies: boolean;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  /** `last_verified_at` is written at most this often. */
+  sessionTouchIntervalMs: number;
+  /** Bound on an agent call for lists and status. */
+  agentTimeoutMs: number;
+}
+
+export interface Logger {
+  info(message: string, detail?: Record<string, unknown>): void;
+  error(message: string, detail?: Record<string, unknown>): void;
+}
+
+export interface CurrentUser {
+  id: number;
+  username: string;
+  role: 'admin' | 'user';
+}
+
+/** Everything a Berth app instance needs; the app holds no other state. */
+export interface AppDeps {
+  db: Database;
+  agents: AgentClient;
+  clock: Clock;
+  config: AppConfig;
+  logger: Logger;
+  /** The client's address as the runtime sees it (socket, or a trusted proxy header). */
+  clientAddress: (c: Context) => string | null;
+}
+
+export type AppEnv = {
+  Variables: {
+    db: Database;
+    agents: AgentClient;
+    clock: Clock;
+    config: AppConfig;
+    logger: Logger;
+    clientAddress: string | null;
+    requestId: string;
+    user: CurrentUser | null;
+    sessionId: string | null;
+  };
+};

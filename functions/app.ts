@@ -1,0 +1,31 @@
+import { Hono } from 'hono';
+import type { AppDeps, AppEnv } from './app-env.ts';
+import { renderError, renderNotFound } from './errors.tsx';
+import { healthRoutes } from './health/index.ts';
+import { homeRoutes } from './home/index.tsx';
+import { csrfProtection } from './middleware/csrf.ts';
+import { injectDeps } from './middleware/inject-deps.ts';
+import { loadSession, requireUser } from './middleware/session.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+
+/**
+ * Builds the control plane from its dependencies. It keeps no state of its
+ * own, so any number of instances (Node or Workers) behave as one.
+ */
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.use(securityHeaders(), injectDeps(deps), loadSession(), csrfProtection());
+
+  // Public: reachable without a session.
+  app.route('/healthz', healthRoutes);
+
+  // Everything below needs a signed-in user.
+  app.use(requireUser());
+  app.route('/', homeRoutes);
+
+  app.onError(renderError);
+  app.notFound(renderNotFound);
+  return app;
+}
+
+export type BerthApp = ReturnType<typeof createApp>;

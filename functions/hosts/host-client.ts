@@ -1,0 +1,29 @@
+import type { Context } from 'hono';
+import type { AgentResult, HostClient } from '../../agent/client/agent-client.ts';
+import { listHosts } from '../../db/queries/hosts.ts';
+import type { Host } from '../../db/schema.ts';
+import type { AppEnv } from '../app-env.ts';
+
+/** The signed client for one host, acting as the signed-in user (or `system`). */
+export function hostClient(c: Context<AppEnv>, host: Host): HostClient {
+  const actor = c.get('user')?.username ?? 'system';
+  return c.get('agents').forHost({ url: host.agentUrl, agentPublicKey: host.agentPublicKey }, actor);
+}
+
+export interface HostAnswer<T> {
+  host: Host;
+  result: AgentResult<T>;
+}
+
+/**
+ * Asks every host at once, so a page costs about the slowest agent rather
+ * than the sum; each call is bounded by the client's timeout, and a host
+ * that fails only affects its own answer.
+ */
+export async function askAllHosts<T>(
+  c: Context<AppEnv>,
+  ask: (client: HostClient, host: Host) => Promise<AgentResult<T>>,
+): Promise<HostAnswer<T>[]> {
+  const hosts = await listHosts(c.get('db'));
+  return Promise.all(hosts.map(async (host) => ({ host, result: await ask(hostClient(c, host), host) })));
+}

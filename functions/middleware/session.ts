@@ -1,0 +1,55 @@
+import { getCookie, deleteCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from '../app-env.ts';
+import { audit } from '../audit/audit.ts';
+import { sessionCookieName, validateSessionToken } from '../auth/sessions.ts';
+
+/** Reads the session cookie, if any, and sets `user` and `sessionId`. */
+export function loadSession() {
+  return createMiddleware<AppEnv>(async function loadSessionMiddleware(c, next) {
+    const config = c.get('config');
+    const name = sessionCookieName(config);
+    const token = getCookie(c, name);
+    if (token) {
+      const result = await validateSessionToken(c.get('db'), config, token, c.get('clock')());
+      if (result.ok) {
+        c.set('user', result.user);
+        c.set('sessionId', result.sessionId);
+      } else {
+        deleteCookie(c, name, { path: '/', secure: config.secureCookies });
+      }
+    }
+    await next();
+  });
+}
+
+/** Sends a visitor without a session to the login page (htmx follows HX-Redirect). */
+export function requireUser() {
+  return createMiddleware<AppEnv>(async function requireUserMiddleware(c, next) {
+    if (!c.get('user')) {
+      if (c.req.header('HX-Request')) {
+        c.header('HX-Redirect', '/login');
+        return c.body(null, 401);
+      }
+      return c.redirect('/login', 302);
+    }
+    await next();
+  });
+}
+
+/** 403 for a signed-in user who is not an admin; the refusal is audited. */
+export function requireAdmin() {
+  return createMiddleware<AppEnv>(async function requireAdminMiddleware(c, next) {
+    const user = c.get('user');
+    if (user?.role !== 'admin') {
+      await audit(c, {
+        action: 'access.admin',
+        outcome: 'denied',
+        message: `${c.req.method} ${c.req.path} needs an administrator.`,
+      });
+      throw new HTTPException(403, { message: 'This page is for administrators only.' });
+    }
+    await next();
+  });
+}

@@ -1,0 +1,78 @@
+import type { Child } from 'hono/jsx';
+
+export interface PageUser {
+  username: string;
+  role: 'admin' | 'user';
+}
+
+export interface LayoutProps {
+  title: string;
+  user: PageUser | null;
+  children?: Child;
+}
+
+const navLinks: { href: string; label: string; adminOnly?: boolean }[] = [
+  { href: '/', label: 'Home' },
+  { href: '/containers', label: 'Containers' },
+  { href: '/images', label: 'Images' },
+  { href: '/logs', label: 'Logs' },
+  { href: '/audit', label: 'Audit' },
+  { href: '/hosts', label: 'Hosts', adminOnly: true },
+];
+
+/** The full page around every view: navigation, who is signed in, and the message area. */
+export function Layout({ title, user, children }: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
+        <title>{`${title} · Berth`}</title>
+        <link rel="stylesheet" href="/static/pico.classless.min.css" />
+        <link rel="stylesheet" href="/static/berth.css" />
+        <script src="/static/htmx.min.js" defer></script>
+        <script src="/static/hx-sse.min.js" defer></script>
+      </head>
+      <body>
+        <header>
+          <nav>
+            <ul>
+              <li>
+                <strong>Berth</strong>
+              </li>
+              {user &&
+                navLinks
+                  .filter((l) => !l.adminOnly || user.role === 'admin')
+                  .map((l) => (
+                    <li>
+                      <a href={l.href}>{l.label}</a>
+                    </li>
+                  ))}
+            </ul>
+            {user && (
+              <ul>
+                <li>
+                  <span data-testid="current-user">
+                    {user.username} <small>({user.role})</small>
+                  </span>
+                </li>
+                <li>
+                  <form method="post" action="/logout" class="inline">
+                    <button type="submit" class="secondary">
+                      Log out
+                    </button>
+                  </form>
+                </li>
+              </ul>
+            )}
+          </nav>
+        </header>
+        <main>
+          <div id="messages" aria-live="polite"></div>
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}
