@@ -1,0 +1,52 @@
+/**
+ * The Workers entry: the same app, its MySQL reached through Hyperdrive, its
+ * keys and settings from Worker secrets and vars. Each request builds its own
+ * dependencies: Workers keep no connection between requests.
+ */
+import { createAgentClient } from '../../agent/client/agent-client.ts';
+import { connectDatabase } from '../../db/client.ts';
+import { createApp } from '../app.ts';
+
+export interface WorkerEnv {
+  HYPERDRIVE: { connectionString: string };
+  /** The control plane's Ed25519 private key (PKCS#8 PEM), a secret. */
+  BERTH_CONTROL_PLANE_PRIVATE_KEY: string;
+  BERTH_CONTROL_PLANE_PUBLIC_KEY: string;
+  /** Comma-separated public origins, e.g. `https://berth.example.com`. */
+  BERTH_ORIGIN: string;
+}
+
+const minutes = 60_000;
+
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: { waitUntil(p: Promise<unknown>): void }): Promise<Response> {
+    const database = connectDatabase(env.HYPERDRIVE.connectionString, { connectionLimit: 1, disableEval: true });
+    const origins = env.BERTH_ORIGIN.split(',').map((o) => o.trim());
+    const app = createApp({
+      db: database.db,
+      agents: createAgentClient({
+        privateKey: env.BERTH_CONTROL_PLANE_PRIVATE_KEY,
+        publicKey: env.BERTH_CONTROL_PLANE_PUBLIC_KEY,
+        clock: Date.now,
+        timeoutMs: 2000,
+      }),
+      clock: Date.now,
+      config: {
+        origins,
+        secureCookies: origins.every((o) => o.startsWith('https://')),
+        sessionIdleMs: 12 * 60 * minutes,
+        sessionAbsoluteMs: 7 * 24 * 60 * minutes,
+        sessionTouchIntervalMs: 5 * minutes,
+        agentTimeoutMs: 2000,
+      },
+      logger: {
+        info: (message, detail) => console.log(JSON.stringify({ level: 'info', message, ...detail })),
+        error: (message, detail) => console.error(JSON.stringify({ level: 'error', message, ...detail })),
+      },
+      clientAddress: (c) => c.req.header('CF-Connecting-IP') ?? null,
+    });
+    const response = await app.fetch(request, env);
+    ctx.waitUntil(database.close());
+    return response;
+  },
+};
