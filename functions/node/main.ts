@@ -18,6 +18,7 @@ import { createApp } from '../app.ts';
 import type { Logger } from '../app-env.ts';
 import { readNodeConfig } from './config.ts';
 import { startEmbeddedMysql } from './embedded-mysql.ts';
+import { startSyncTimer } from '../sync/sync-all-hosts.ts';
 import { staticAssets } from './static-assets.ts';
 import { StartupError } from './startup-error.ts';
 
@@ -113,8 +114,11 @@ export async function startBerth(env: NodeJS.ProcessEnv = process.env) {
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   say(`Berth is running on http://${config.listenHost === '0.0.0.0' ? 'localhost' : config.listenHost}:${config.port}`);
 
+  const sync = startSyncTimer({ db: database.db, agents, clock: Date.now, logger }, config.syncIntervalMs);
+
   return {
     async close() {
+      await sync.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await localAgent?.close();
       await database.close();

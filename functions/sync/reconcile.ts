@@ -1,0 +1,81 @@
+import type { AgentResult, HostClient } from '../../agent/client/agent-client.ts';
+import type { ContainerSummary, ImageSummary } from '../../agent/protocol/messages.ts';
+import type { Database } from '../../db/client.ts';
+import { syncHostResources, type HostObject, type SyncResult } from '../../db/queries/host-sync.ts';
+import type { Host } from '../../db/schema.ts';
+import type { Clock } from '../app-env.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { workspaceLabels } from '../resources/labels.ts';
+
+export interface HostSnapshot {
+  containers: ContainerSummary[];
+  images: ImageSummary[];
+}
+
+function toHostObjects({ containers, images }: HostSnapshot): HostObject[] {
+  return [
+    ...containers.map((c) => ({
+      kind: 'container' as const,
+      dockerId: c.id,
+      name: c.name,
+      labelledWorkspace: c.labels[workspaceLabels.workspace] ?? null,
+      labelledCreator: c.labels[workspaceLabels.creator] ?? null,
+    })),
+    ...images.map((i) => ({
+      kind: 'image' as const,
+      dockerId: i.id,
+      name: i.repoTags[0] ?? null,
+      labelledWorkspace: i.labels[workspaceLabels.workspace] ?? null,
+      labelledCreator: i.labels[workspaceLabels.creator] ?? null,
+    })),
+  ];
+}
+
+/**
+ * Reconciles one host from a snapshot of it: ownership rows follow the host,
+ * and each change made outside Berth is audited once, with actor `external`.
+ * Idempotent; safe when several instances run it at once.
+ */
+export async function reconcileHost(deps: { db: Database; clock: Clock }, host: Host, snapshot: HostSnapshot): Promise<SyncResult> {
+  const result = await syncHostResources(deps.db, host.id, toHostObjects(snapshot), new Date(deps.clock()));
+  const where = { id: host.id, name: host.name };
+  if (result.firstSync) {
+    await recordAudit(deps, {
+      actor: { type: 'system' },
+      action: 'host.first-sync',
+      outcome: 'success',
+      host: where,
+      message: `First sync of ${host.name}: ${snapshot.containers.length} containers and ${snapshot.images.length} images are public.`,
+    });
+  }
+  for (const change of result.changes) {
+    if (change.change === 'adopted') continue; // Berth made it; its own action is audited.
+    await recordAudit(deps, {
+      actor: { type: 'external' },
+      action: `${change.kind}.${change.change}`,
+      outcome: 'success',
+      host: where,
+      target: { kind: change.kind, id: change.dockerId, name: change.name },
+      message:
+        change.change === 'appeared'
+          ? `A ${change.kind} made outside Berth appeared; it is in the external workspace (admins only).`
+          : `The ${change.kind} was removed outside Berth.`,
+      detail: { workspace: change.workspace },
+    });
+  }
+  return result;
+}
+
+/** Lists a host through its agent and reconciles it; the snapshot is returned for the caller's page. */
+export async function fetchAndReconcile(
+  deps: { db: Database; clock: Clock },
+  host: Host,
+  client: HostClient,
+): Promise<AgentResult<HostSnapshot>> {
+  const [containers, images] = await Promise.all([client.listContainers(), client.listImages()]);
+  if (!containers.ok) return containers;
+  if (!images.ok) return images;
+  const snapshot = { containers: containers.data, images: images.data };
+  await reconcileHost(deps, host, snapshot);
+  return { ok: true, data: snapshot };
+}
