@@ -6,7 +6,7 @@ import { importKeyPair, importPublicKey, KeyFormatError, type KeyPair, type Publ
 import { AGENT_PATHS, isAgentError, type AgentInfo, type ContainerSummary, type ImageSummary } from '../protocol/messages.ts';
 import { NDJSON_CONTENT_TYPE } from '../protocol/ndjson.ts';
 import { STREAM_DIGEST, verifyResponse } from '../protocol/response-signing.ts';
-import { signRequest } from '../protocol/signing.ts';
+import { signRequest, type SignedRequest } from '../protocol/signing.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -14,7 +14,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
  * - unreachable: no answer at all (connection refused, DNS, TLS).
  * - timeout: no complete answer within the time limit; the command may or may not have run.
  * - rejected: the agent refused the request (4xx), e.g. a bad signature or no such container.
- * - error: the agent or Docker failed (5xx).
+ * - error: the agent or Docker failed (5xx), or the request could not be signed (bad keys).
  * - unverified: the answer's signature is missing or wrong, so the outcome is UNKNOWN.
  */
 export type AgentFailureKind = 'unreachable' | 'timeout' | 'rejected' | 'error' | 'unverified';
@@ -42,7 +42,7 @@ export interface AgentHost {
 }
 
 export interface CallOptions {
-  /** Reuse to retry the same command: the agent then answers with the first result. */
+  /** A lowercase UUID; reuse it to retry the same command: the agent then answers with the first result. */
   commandId?: string;
   timeoutMs?: number;
 }
@@ -77,10 +77,13 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
   const doFetch = options.fetch ?? fetch;
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const signerReady = loadSigner(options.privateKey, options.publicKey);
+  // Awaited on every call; this keeps a bad key from also being an unhandled rejection.
+  signerReady.catch(() => {});
 
   return {
     forHost(host, actor) {
       const agentKeyReady = importPublicKey(host.agentPublicKey);
+      agentKeyReady.catch(() => {});
 
       async function send(
         method: string,
@@ -88,25 +91,38 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
         body: unknown,
         callOptions: CallOptions,
         signal: AbortSignal,
-      ): Promise<{ response: Response; nonce: string } | AgentResult<never>> {
-        const [signer, agentKey] = await Promise.all([signerReady, agentKeyReady]);
-        const url = new URL(path, host.url);
+      ): Promise<{ response: Response; nonce: string; agentKey: PublicKey } | AgentResult<never>> {
+        let url: URL;
+        try {
+          url = new URL(path, host.url);
+        } catch {
+          return failure('error', `Not a valid agent URL: ${host.url}`);
+        }
+        let agentKey: PublicKey;
+        let signed: SignedRequest;
         const bytes = body === undefined ? undefined : utf8(JSON.stringify(body));
-        const { headers, nonce } = await signRequest({
-          signer,
-          method,
-          // Exactly what fetch will send: both sides see it through WHATWG URL parsing.
-          pathAndQuery: url.pathname + url.search,
-          body: bytes,
-          agentId: agentKey.keyId,
-          actor,
-          commandId: callOptions.commandId ?? crypto.randomUUID(),
-          timestamp: options.clock(),
-        });
-        if (bytes) headers['content-type'] = 'application/json';
+        try {
+          const [signer, key] = await Promise.all([signerReady, agentKeyReady]);
+          agentKey = key;
+          signed = await signRequest({
+            signer,
+            method,
+            // Exactly what fetch will send: both sides see it through WHATWG URL parsing.
+            pathAndQuery: url.pathname + url.search,
+            body: bytes,
+            agentId: agentKey.keyId,
+            actor,
+            commandId: callOptions.commandId ?? crypto.randomUUID(),
+            timestamp: options.clock(),
+          });
+        } catch (error) {
+          // Bad keys or an unsignable actor: nothing was sent.
+          return failure('error', `Cannot sign a request for ${url.origin}: ${(error as Error).message}`);
+        }
+        const headers = { ...signed.headers, ...(bytes ? { 'content-type': 'application/json' } : {}) };
         try {
           const response = await doFetch(url, { method, headers, body: bytes ?? null, signal });
-          return { response, nonce };
+          return { response, nonce: signed.nonce, agentKey };
         } catch (error) {
           return transportFailure(error, url);
         }
@@ -116,14 +132,13 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
         const signal = AbortSignal.timeout(callOptions.timeoutMs ?? defaultTimeoutMs);
         const sent = await send(method, path, body, callOptions, signal);
         if (!('response' in sent)) return sent;
-        const agentKey = await agentKeyReady;
         let bytes: Uint8Array<ArrayBuffer>;
         try {
           bytes = new Uint8Array(await sent.response.arrayBuffer());
         } catch (error) {
           return transportFailure(error, new URL(path, host.url));
         }
-        return readSignedResponse<T>(sent.response, bytes, sent.nonce, agentKey);
+        return readSignedResponse<T>(sent.response, bytes, sent.nonce, sent.agentKey);
       }
 
       async function stream(method: string, path: string, body?: unknown, callOptions: CallOptions = {}) {
@@ -136,8 +151,7 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
         try {
           const sent = await send(method, path, body, callOptions, controller.signal);
           if (!('response' in sent)) return sent;
-          const { response, nonce } = sent;
-          const agentKey = await agentKeyReady;
+          const { response, nonce, agentKey } = sent;
           const isStream = response.headers.get('content-type')?.startsWith(NDJSON_CONTENT_TYPE) ?? false;
           if (!isStream || !response.body) {
             const bytes = new Uint8Array(await response.arrayBuffer());
@@ -153,6 +167,10 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
           if (!check.ok) {
             await response.body.cancel();
             return failure('unverified', `Outcome unknown: ${check.message}`, response.status);
+          }
+          if (!response.ok) {
+            await response.body.cancel();
+            return failure(response.status < 500 ? 'rejected' : 'error', `The agent answered HTTP ${response.status}.`, response.status);
           }
           return { ok: true as const, data: response.body };
         } catch (error) {

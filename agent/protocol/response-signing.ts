@@ -52,6 +52,7 @@ export async function verifyResponse(
   const bytes = decodeBase64(signature);
   const valid =
     bytes !== undefined &&
+    toBase64url(bytes) === signature &&
     (await crypto.subtle.verify('Ed25519', agentPublicKey, bytes, utf8(await canonicalResponse(response))));
   return valid
     ? { ok: true }

@@ -163,6 +163,9 @@ export async function verifyRequest(request: IncomingRequest, options: VerifyOpt
   const commandId = header(BERTH_HEADERS.commandId);
   const signatureText = header(BERTH_HEADERS.signature);
 
+  const signature = decodeBase64(signatureText);
+  // Only the canonical encoding is accepted: no second spelling of one signature.
+  const canonicalSignature = signature !== undefined && toBase64url(signature) === signatureText;
   const malformed =
     (!KEY_ID_PATTERN.test(keyId) && BERTH_HEADERS.keyId) ||
     (!TIMESTAMP_PATTERN.test(timestampText) && BERTH_HEADERS.timestamp) ||
@@ -170,7 +173,7 @@ export async function verifyRequest(request: IncomingRequest, options: VerifyOpt
     (!KEY_ID_PATTERN.test(agentId) && BERTH_HEADERS.agentId) ||
     (!ACTOR_PATTERN.test(actor) && BERTH_HEADERS.actor) ||
     (!COMMAND_ID_PATTERN.test(commandId) && BERTH_HEADERS.commandId) ||
-    (!SIGNATURE_PATTERN.test(signatureText) && BERTH_HEADERS.signature);
+    ((!SIGNATURE_PATTERN.test(signatureText) || !canonicalSignature) && BERTH_HEADERS.signature);
   if (malformed) return fail('malformed-header', `Malformed header: ${malformed} is not in the expected format.`);
 
   if (keyId !== options.trustedKey.keyId) {
@@ -194,11 +197,10 @@ export async function verifyRequest(request: IncomingRequest, options: VerifyOpt
     commandId,
     bodyDigest: await sha256Hex(request.body),
   };
-  const signature = decodeBase64(signatureText) ?? new Uint8Array();
   const valid = await crypto.subtle.verify(
     'Ed25519',
     options.trustedKey.cryptoKey,
-    signature,
+    signature ?? new Uint8Array(),
     utf8(canonicalRequest(fields)),
   );
   if (!valid) {
