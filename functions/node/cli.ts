@@ -1,5 +1,6 @@
 /** `berth <command>`: start the embedded default, or run an operator command. */
 import { startBerth } from './main.ts';
+import { AgentStartError } from '../../agent/server/agent-start-error.ts';
 import { StartupError } from './startup-error.ts';
 
 const usage = `Usage: berth <command>
@@ -35,7 +36,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (err: unknown) => {
-    if (err instanceof StartupError) {
+    if (err instanceof StartupError || err instanceof AgentStartError) {
       console.error(`berth: ${err.message}`);
     } else {
       console.error('berth: failed to start:', err);

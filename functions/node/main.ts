@@ -15,6 +15,7 @@ import { connectDatabase } from '../../db/client.ts';
 import { applyMigrations } from '../../db/migrate.ts';
 import { upsertHost } from '../../db/queries/hosts.ts';
 import { createApp } from '../app.ts';
+import { securityHeaders } from '../middleware/security-headers.ts';
 import type { Logger } from '../app-env.ts';
 import { readNodeConfig } from './config.ts';
 import { startEmbeddedMysql } from './embedded-mysql.ts';
@@ -107,7 +108,7 @@ export async function startBerth(env: NodeJS.ProcessEnv = process.env) {
       null,
   });
   const root = new Hono();
-  root.use('/static/*', await staticAssets());
+  root.use('/static/*', securityHeaders(), await staticAssets());
   root.route('/', app);
 
   const server = serve({ fetch: root.fetch, port: config.port, hostname: config.listenHost });
