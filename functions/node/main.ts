@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import Docker from 'dockerode';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAgentClient } from '../../agent/client/agent-client.ts';
 import { loadOrCreateKeyFile } from '../../agent/server/key-file.ts';
@@ -113,11 +114,14 @@ export async function startBerth(env: NodeJS.ProcessEnv = process.env) {
 
   const server = serve({ fetch: root.fetch, port: config.port, hostname: config.listenHost });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  say(`Berth is running on http://${config.listenHost === '0.0.0.0' ? 'localhost' : config.listenHost}:${config.port}`);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.listenHost === '0.0.0.0' ? 'localhost' : config.listenHost}:${port}`;
+  say(`Berth is running on ${url}`);
 
   const sync = startSyncTimer({ db: database.db, agents, clock: Date.now, logger }, config.syncIntervalMs);
 
   return {
+    url,
     async close() {
       await sync.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
