@@ -27,8 +27,9 @@ CREATE SQL SECURITY DEFINER VIEW `audit_daily_actions` AS
 SELECT
 	DATE(e.`at`) AS `day`,
 	e.`actor_name` AS `actor`,
+	e.`actor_type` AS `actor_type`,
 	e.`action` AS `action`,
 	e.`outcome` AS `outcome`,
 	COUNT(*) AS `events`
 FROM `audit_events` e
-GROUP BY DATE(e.`at`), e.`actor_name`, e.`action`, e.`outcome`;
+GROUP BY DATE(e.`at`), e.`actor_name`, e.`actor_type`, e.`action`, e.`outcome`;

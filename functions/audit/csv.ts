@@ -45,10 +45,37 @@ function record(e: AuditEvent): (string | number)[] {
  */
 const options = { escape_formulas: true, record_delimiter: 'windows' } as const;
 
-export function auditCsvHeader(): string {
-  return stringify([[...columns]], options);
-}
-
-export function auditCsvRows(events: AuditEvent[]): string {
-  return stringify(events.map(record), options);
+/**
+ * The header, then one chunk per batch of records. A pull stream: the next
+ * batch is read only when the client has taken the last one, so a slow
+ * download holds one batch, not the trail. A failure part-way errors the
+ * stream (after `onError`), so the download ends broken instead of looking
+ * complete.
+ */
+export function auditCsvStream(batches: AsyncGenerator<AuditEvent[]>, onError: (err: unknown) => void): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let started = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!started) {
+          started = true;
+          controller.enqueue(encoder.encode(stringify([[...columns]], options)));
+          return;
+        }
+        try {
+          const next = await batches.next();
+          if (next.done) controller.close();
+          else controller.enqueue(encoder.encode(stringify(next.value.map(record), options)));
+        } catch (err) {
+          onError(err);
+          controller.error(err);
+        }
+      },
+      async cancel() {
+        await batches.return(undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }

@@ -2,8 +2,10 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { verifyAuditChain } from '../../db/audit/verify.ts';
+import { databaseErrorMessage } from '../../db/error-message.ts';
 import { auditEventBatches, listAuditEvents } from '../../db/queries/audit.ts';
 import { listHosts } from '../../db/queries/hosts.ts';
+import type { AuditQuery } from '../../views/audit/audit-href.ts';
 import { AuditPage } from '../../views/audit/audit-page.tsx';
 import { AuditResults } from '../../views/audit/audit-results.tsx';
 import { Layout } from '../../views/layout.tsx';
@@ -11,7 +13,7 @@ import { Notice } from '../../views/notice.tsx';
 import type { AppEnv, CurrentUser } from '../app-env.ts';
 import { requireAdmin } from '../middleware/session.ts';
 import { audit } from './audit.ts';
-import { auditCsvHeader, auditCsvRows } from './csv.ts';
+import { auditCsvStream } from './csv.ts';
 import { parseAuditQuery } from './filters.ts';
 import { scopeToViewer } from './scope.ts';
 
@@ -28,7 +30,7 @@ function otherUserNotice(name: string): string {
 }
 
 /** The filters as typed, without the empty ones: what an export record keeps. */
-function filtersUsed(query: Record<string, string>): Record<string, string> {
+function filtersUsed(query: AuditQuery): Partial<AuditQuery> {
   return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== ''));
 }
 
@@ -76,38 +78,14 @@ export const auditRoutes = new Hono<AppEnv>()
       message: scope.deniedUser
         ? `${viewer.username} asked to export ${scope.deniedUser}'s audit records; only their own are readable.`
         : `${viewer.username} exported audit records as CSV.`,
-      detail: { filters: filtersUsed({ ...query }) },
+      detail: { filters: filtersUsed(query) },
     });
 
-    const db = c.get('db');
     const logger = c.get('logger');
     const requestId = c.get('requestId');
-    const batches = auditEventBatches(db, scope.filter);
-    const encoder = new TextEncoder();
-    let started = false;
-    // A pull stream: the next batch is read only when the client has taken the
-    // last one. A failure part-way errors the stream, so the download ends
-    // broken rather than looking complete.
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        if (!started) {
-          started = true;
-          controller.enqueue(encoder.encode(auditCsvHeader()));
-          return;
-        }
-        try {
-          const next = await batches.next();
-          if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(auditCsvRows(next.value)));
-        } catch (err) {
-          logger.error('audit: the CSV export failed part-way', { requestId, error: err instanceof Error ? err.message : String(err) });
-          controller.error(err);
-        }
-      },
-      async cancel() {
-        await batches.return(undefined);
-      },
-    });
+    const body = auditCsvStream(auditEventBatches(c.get('db'), scope.filter), (err) =>
+      logger.error('audit: the CSV export failed part-way', { requestId, error: databaseErrorMessage(err) }),
+    );
     const stamp = new Date(c.get('clock')()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="berth-audit-${stamp}.csv"`);

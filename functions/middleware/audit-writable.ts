@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import { probeAuditWritable } from '../../db/audit/probe.ts';
+import { databaseErrorMessage } from '../../db/error-message.ts';
 import type { AppEnv } from '../app-env.ts';
 import { isUnsafeMethod } from './unsafe-methods.ts';
 
@@ -24,7 +25,7 @@ export function requireAuditWritable() {
         method: c.req.method,
         path: c.req.path,
         user: c.get('user')?.username ?? null,
-        error: err instanceof Error ? err.message : String(err),
+        error: databaseErrorMessage(err),
       });
       throw new HTTPException(503, { message: auditUnwritableMessage });
     }

@@ -58,7 +58,7 @@ export async function createRestrictedAccount(owner: TestDatabase): Promise<Rest
  * `audit_events` revoked), then gives the right back, even if `fn` throws.
  * MySQL applies table-level changes to open connections at their next statement.
  */
-export async function withAuditUnwritable<T>(account: RestrictedAccount, fn: () => Promise<T>): Promise<T> {
+export async function withAuditUnwritable<T>(account: RestrictedAccount, fn: () => T | Promise<T>): Promise<T> {
   const database = new URL(account.ownerUrl).pathname.slice(1);
   await asOwner(account.ownerUrl, 'REVOKE INSERT ON ??.audit_events FROM ?@?', [database, account.user, account.host]);
   try {
