@@ -64,16 +64,20 @@ export function AuditPage(props: AuditPageProps) {
     <Layout title="Audit" user={props.user}>
       <h1>Audit trail</h1>
       <p>{isAdmin ? 'Every recorded action, newest first.' : 'Your own recorded actions, newest first.'} Times are UTC.</p>
-      {isAdmin && (
-        <form method="post" action="/audit/verify" hx-post="/audit/verify" hx-target="#audit-verify-result" class="inline">
-          <button type="submit" class="secondary">
-            Check the hash chain
-          </button>{' '}
-          <span id="audit-verify-result" aria-live="polite"></span>
-        </form>
-      )}
       <FilterForm query={props.query} isAdmin={isAdmin} hostNames={props.hostNames} />
       <AuditResults {...props} />
+      {isAdmin && (
+        <section class="audit-verify">
+          <h2>Tamper check</h2>
+          <p>Recomputes every record's hash and names the first record that was changed or deleted behind Berth's back.</p>
+          <form method="post" action="/audit/verify" hx-post="/audit/verify" hx-target="#audit-verify-result">
+            <button type="submit" class="secondary">
+              Check the hash chain
+            </button>
+          </form>
+          <div id="audit-verify-result" aria-live="polite"></div>
+        </section>
+      )}
     </Layout>
   );
 }

@@ -50,7 +50,7 @@ export function AuditResults({ query, events, olderId, paged, notice }: AuditRes
         <p>No audit records match.</p>
       ) : (
         <div class="table-scroll">
-          <table>
+          <table class="audit-table">
             <thead>
               <tr>
                 <th scope="col">Time (UTC)</th>
