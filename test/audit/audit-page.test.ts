@@ -190,6 +190,21 @@ describe('the audit page', () => {
 });
 
 describe('the CSV export', () => {
+  /** Many `container.start` records at once, inserted in bulk off the hash chain (exports do not check it). */
+  async function insertStartsOffChain(count: number, actor: (i: number) => Person) {
+    await db.db.insert(auditEvents).values(
+      Array.from({ length: count }, (_, i) => ({
+        ...byUser(actor(i)),
+        action: 'container.start',
+        outcome: 'success' as const,
+        message: `start ${i}`,
+        at: new Date(t0 + i),
+        prevHash: '0'.repeat(64),
+        hash: '0'.repeat(64),
+      })),
+    );
+  }
+
   async function csv(path: string, who: Person) {
     const { request } = await createTestApp({ db });
     const res = await request(path, { cookie: who.cookie });
@@ -199,18 +214,8 @@ describe('the CSV export', () => {
   }
 
   it('streams exactly the filtered set, every page of it, as an attachment', async () => {
-    // Inserted in bulk, off the chain (the export does not care): 733 of alice's span two export batches.
-    await db.db.insert(auditEvents).values(
-      Array.from({ length: 1100 }, (_, i) => ({
-        ...byUser(i % 3 ? alice : bob),
-        action: 'container.start',
-        outcome: 'success' as const,
-        message: `start ${i}`,
-        at: new Date(t0 + i),
-        prevHash: '0'.repeat(64),
-        hash: '0'.repeat(64),
-      })),
-    );
+    // 733 of alice's: two export batches.
+    await insertStartsOffChain(1100, (i) => (i % 3 ? alice : bob));
     const { res, rows } = await csv('/audit.csv?user=alice&action=container.', admin);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
@@ -278,17 +283,7 @@ describe('the CSV export', () => {
   });
 
   it('ends the download broken, and logs why, when the database fails part-way', async () => {
-    await db.db.insert(auditEvents).values(
-      Array.from({ length: 700 }, (_, i) => ({
-        ...byUser(alice),
-        action: 'container.start',
-        outcome: 'success' as const,
-        message: `start ${i}`,
-        at: new Date(t0 + i),
-        prevHash: '0'.repeat(64),
-        hash: '0'.repeat(64),
-      })),
-    );
+    await insertStartsOffChain(700, () => alice);
     const account = await createRestrictedAccount(db);
     try {
       const { request, logger } = await createTestApp({ db: { ...db, db: account.db } });
