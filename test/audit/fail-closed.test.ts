@@ -117,7 +117,7 @@ describe('fail closed: no action without its audit record', () => {
     const line = logger.lines.find((l) => l.message.includes('AUDIT RECORD WAS NOT WRITTEN'));
     expect(line?.detail).toMatchObject({
       requestId: res.headers.get('x-request-id'),
-      record: { action: 'thing.poke', actorName: 'failclosed_dave', targetId: '42', outcome: 'success' },
+      record: { action: 'thing.poke', outcome: 'success', actor: { name: 'failclosed_dave' }, target: { id: '42' } },
     });
   });
 });
