@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from './app-env.ts';
+import { auditRoutes } from './audit/index.tsx';
 import { renderError, renderNotFound } from './errors.tsx';
 import { healthRoutes } from './health/index.ts';
 import { homeRoutes } from './home/index.tsx';
+import { requireAuditWritable } from './middleware/audit-writable.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { injectDeps } from './middleware/inject-deps.ts';
 import { loadSession, requireUser } from './middleware/session.ts';
@@ -14,7 +16,7 @@ import { securityHeaders } from './middleware/security-headers.ts';
  */
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
-  app.use(securityHeaders(), injectDeps(deps), loadSession(), csrfProtection());
+  app.use(securityHeaders(), injectDeps(deps), loadSession(), csrfProtection(), requireAuditWritable());
 
   // Public: reachable without a session.
   app.route('/healthz', healthRoutes);
@@ -22,6 +24,7 @@ export function createApp(deps: AppDeps) {
   // Everything below needs a signed-in user.
   app.use(requireUser());
   app.route('/', homeRoutes);
+  app.route('/', auditRoutes);
 
   app.onError(renderError);
   app.notFound(renderNotFound);

@@ -1,9 +1,11 @@
 import type { Context } from 'hono';
 import { appendAuditEvent } from '../../db/audit/append.ts';
 import type { Database } from '../../db/client.ts';
+import { databaseErrorMessage } from '../../db/error-message.ts';
+import type { AuditOutcome } from '../../db/queries/audit.ts';
 import type { AppEnv, Clock } from '../app-env.ts';
 
-export type AuditOutcome = 'success' | 'failure' | 'denied';
+export type { AuditOutcome };
 
 export type AuditActor = { type: 'user'; id: number; name: string } | { type: 'external' | 'system'; name?: string };
 
@@ -52,14 +54,24 @@ export async function recordAudit(
 /**
  * The one way to write an audit record from a request: the actor is the
  * signed-in user unless given. Throws when the record cannot be written, so
- * the caller's action fails closed.
+ * the caller's action fails closed. Unsafe requests were already refused up
+ * front if the trail was unwritable (`requireAuditWritable`); a write that
+ * still fails here is logged in full, so the lost record can be rebuilt from
+ * the server log.
  */
 export async function audit(c: Context<AppEnv>, entry: AuditEntry): Promise<void> {
   const user = c.get('user');
   const actor: AuditActor =
     entry.actor ?? (user ? { type: 'user', id: user.id, name: user.username } : { type: 'system', name: entry.attemptedBy ?? 'anonymous' });
-  await recordAudit(
-    { db: c.get('db'), clock: c.get('clock') },
-    { ...entry, actor, clientIp: c.get('clientAddress'), requestId: c.get('requestId') },
-  );
+  const record = { ...entry, actor, clientIp: c.get('clientAddress'), requestId: c.get('requestId') };
+  try {
+    await recordAudit({ db: c.get('db'), clock: c.get('clock') }, record);
+  } catch (err) {
+    c.get('logger').error('audit: AN AUDIT RECORD WAS NOT WRITTEN', {
+      requestId: record.requestId,
+      record: { ...record, at: new Date(c.get('clock')()).toISOString() },
+      error: databaseErrorMessage(err),
+    });
+    throw err;
+  }
 }

@@ -2,8 +2,7 @@ import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../app-env.ts';
 import { audit } from '../audit/audit.ts';
-
-const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+import { isUnsafeMethod } from './unsafe-methods.ts';
 
 /**
  * Refuses a state-changing request that did not come from Berth's own pages,
@@ -13,7 +12,7 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function csrfProtection() {
   return createMiddleware<AppEnv>(async function csrfProtectionMiddleware(c, next) {
-    if (safeMethods.has(c.req.method)) return next();
+    if (!isUnsafeMethod(c.req.method)) return next();
     const origin = c.req.header('Origin');
     const fetchSite = c.req.header('Sec-Fetch-Site');
     const allowed = origin ? c.get('config').origins.includes(origin) : fetchSite === 'same-origin';

@@ -13,6 +13,7 @@ import { createAgentClient } from '../../agent/client/agent-client.ts';
 import { loadOrCreateKeyFile } from '../../agent/server/key-file.ts';
 import { startAgent } from '../../agent/server/start-agent.ts';
 import { connectDatabase } from '../../db/client.ts';
+import { accountOf, applyAppGrants } from '../../db/grants.ts';
 import { applyMigrations } from '../../db/migrate.ts';
 import { upsertHost } from '../../db/queries/hosts.ts';
 import { createApp } from '../app.ts';
@@ -68,6 +69,19 @@ export async function startBerth(env: NodeJS.ProcessEnv = process.env) {
     await applyMigrations(adminUrl);
   } catch (err) {
     throw new StartupError(`Berth could not prepare its database: ${(err as Error).message}`);
+  }
+  // With an owner account apart from the app's (the embedded MySQL's root, or
+  // DATABASE_ADMIN_URL), the app's account is limited: the audit trail is
+  // append-only for it. One account for both cannot be limited this way.
+  if (adminUrl !== appUrl) {
+    try {
+      const { warnings } = await applyAppGrants(adminUrl, await accountOf(appUrl));
+      warnings.forEach((w) => say(`warning: ${w}`));
+    } catch (err) {
+      throw new StartupError(`Berth could not set its database account's rights: ${(err as Error).message}`);
+    }
+  } else {
+    say('warning: DATABASE_ADMIN_URL is not set, so Berth cannot make the audit trail append-only for its own account (see the README).');
   }
   const database = connectDatabase(appUrl);
 
