@@ -46,7 +46,13 @@ export default {
       clientAddress: (c) => c.req.header('CF-Connecting-IP') ?? null,
     });
     const response = await app.fetch(request, env);
-    ctx.waitUntil(database.close());
-    return response;
+    if (!response.body) {
+      ctx.waitUntil(database.close());
+      return response;
+    }
+    // A streamed body (CSV export, live logs) still reads from the pool: close it when the body ends.
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    ctx.waitUntil(response.body.pipeTo(writable).finally(() => database.close()));
+    return new Response(readable, response);
   },
 };
