@@ -3,6 +3,7 @@
  * (CI starts MariaDB and sets it); without it, testcontainers starts the
  * locally built MariaDB image. Each test file then makes its own database.
  */
+import Docker from 'dockerode';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import type { TestProject } from 'vitest/node';
 
@@ -14,7 +15,22 @@ declare module 'vitest' {
 
 let container: StartedTestContainer | undefined;
 
+const requiredImages = ['berth-test/busybox:latest', 'berth-test/nginx:latest', 'berth-test/mariadb:latest'];
+
+/** The tests run locally built images only: say how to build them rather than fail obscurely later. */
+async function checkTestImages(): Promise<void> {
+  const docker = new Docker();
+  const missing: string[] = [];
+  for (const image of requiredImages) {
+    await docker.getImage(image).inspect().catch(() => missing.push(image));
+  }
+  if (missing.length) {
+    throw new Error(`Missing test images ${missing.join(', ')}: run \`bash test/images/build.sh\` (as root) first.`);
+  }
+}
+
 export async function setup(project: TestProject) {
+  await checkTestImages();
   let url = process.env.DATABASE_URL;
   if (!url) {
     process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
