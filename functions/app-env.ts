@@ -38,6 +38,8 @@ export interface AppDeps {
   logger: Logger;
   /** The client's address as the runtime sees it (socket, or a trusted proxy header). */
   clientAddress: (c: Context) => string | null;
+  /** The control plane's public key (base64url), shown to admins to start new agents with. */
+  controlPlanePublicKey: string;
 }
 
 export type AppEnv = {
@@ -51,5 +53,6 @@ export type AppEnv = {
     requestId: string;
     user: CurrentUser | null;
     sessionId: string | null;
+    controlPlanePublicKey: string;
   };
 };

@@ -5,6 +5,7 @@ import { renderError, renderNotFound } from './errors.tsx';
 import { healthRoutes } from './health/index.ts';
 import { homeRoutes } from './home/index.tsx';
 import { requireAuditWritable } from './middleware/audit-writable.ts';
+import { hostRoutes } from './hosts/index.tsx';
 import { csrfProtection } from './middleware/csrf.ts';
 import { injectDeps } from './middleware/inject-deps.ts';
 import { loadSession, requireUser } from './middleware/session.ts';
@@ -25,6 +26,7 @@ export function createApp(deps: AppDeps) {
   app.use(requireUser());
   app.route('/', homeRoutes);
   app.route('/', auditRoutes);
+  app.route('/hosts', hostRoutes);
 
   app.onError(renderError);
   app.notFound(renderNotFound);

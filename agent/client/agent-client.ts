@@ -48,7 +48,8 @@ export interface CallOptions {
 }
 
 export interface HostClient {
-  info(): Promise<AgentResult<AgentInfo>>;
+  /** Version and counts; a status check, so callers usually pass a short `timeoutMs`. */
+  info(options?: CallOptions): Promise<AgentResult<AgentInfo>>;
   listContainers(): Promise<AgentResult<ContainerSummary[]>>;
   listImages(): Promise<AgentResult<ImageSummary[]>>;
   /** Any JSON endpoint; `body` is sent as JSON. */
@@ -181,7 +182,7 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
       }
 
       return {
-        info: () => request<AgentInfo>('GET', AGENT_PATHS.info),
+        info: (callOptions) => request<AgentInfo>('GET', AGENT_PATHS.info, undefined, callOptions),
         listContainers: () => request<ContainerSummary[]>('GET', AGENT_PATHS.containers),
         listImages: () => request<ImageSummary[]>('GET', AGENT_PATHS.images),
         request,

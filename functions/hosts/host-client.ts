@@ -3,6 +3,7 @@ import type { AgentResult, HostClient } from '../../agent/client/agent-client.ts
 import { listHosts } from '../../db/queries/hosts.ts';
 import type { Host } from '../../db/schema.ts';
 import type { AppEnv } from '../app-env.ts';
+import { recordHostStatus } from './host-status.ts';
 
 /** The signed client for one host, acting as the signed-in user (or `system`). */
 export function hostClient(c: Context<AppEnv>, host: Host): HostClient {
@@ -18,12 +19,19 @@ export interface HostAnswer<T> {
 /**
  * Asks every host at once, so a page costs about the slowest agent rather
  * than the sum; each call is bounded by the client's timeout, and a host
- * that fails only affects its own answer.
+ * that fails only affects its own answer. Each answer also updates the
+ * host's status (a change of reachability is audited once).
  */
 export async function askAllHosts<T>(
   c: Context<AppEnv>,
   ask: (client: HostClient, host: Host) => Promise<AgentResult<T>>,
 ): Promise<HostAnswer<T>[]> {
   const hosts = await listHosts(c.get('db'));
-  return Promise.all(hosts.map(async (host) => ({ host, result: await ask(hostClient(c, host), host) })));
+  return Promise.all(
+    hosts.map(async (host) => {
+      const result = await ask(hostClient(c, host), host);
+      await recordHostStatus({ db: c.get('db'), clock: c.get('clock') }, host, result);
+      return { host, result };
+    }),
+  );
 }

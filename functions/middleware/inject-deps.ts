@@ -9,6 +9,7 @@ export function injectDeps(deps: AppDeps) {
     c.set('clock', deps.clock);
     c.set('config', deps.config);
     c.set('logger', deps.logger);
+    c.set('controlPlanePublicKey', deps.controlPlanePublicKey);
     c.set('clientAddress', deps.clientAddress(c));
     c.set('requestId', crypto.randomUUID());
     c.set('user', null);

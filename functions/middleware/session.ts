@@ -38,13 +38,16 @@ export function requireUser() {
   });
 }
 
-/** 403 for a signed-in user who is not an admin; the refusal is audited. */
-export function requireAdmin() {
+/**
+ * 403 for a signed-in user who is not an admin; the refusal is audited under
+ * `action`, e.g. `requireAdmin('host.add')`, so it sits with that action's records.
+ */
+export function requireAdmin(action = 'access.admin') {
   return createMiddleware<AppEnv>(async function requireAdminMiddleware(c, next) {
     const user = c.get('user');
     if (user?.role !== 'admin') {
       await audit(c, {
-        action: 'access.admin',
+        action,
         outcome: 'denied',
         message: `${c.req.method} ${c.req.path} needs an administrator.`,
       });

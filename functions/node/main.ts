@@ -117,6 +117,7 @@ export async function startBerth(env: NodeJS.ProcessEnv = process.env) {
     clock: Date.now,
     config: config.app,
     logger,
+    controlPlanePublicKey: controlPlaneKeys.publicKey.encoded,
     clientAddress: (c) =>
       (config.trustProxy ? c.req.header('X-Forwarded-For')?.split(',')[0]?.trim() : undefined) ??
       getConnInfo(c).remote.address ??

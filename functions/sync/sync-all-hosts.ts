@@ -2,6 +2,7 @@ import type { AgentClient } from '../../agent/client/agent-client.ts';
 import type { Database } from '../../db/client.ts';
 import { listHosts } from '../../db/queries/hosts.ts';
 import type { Clock, Logger } from '../app-env.ts';
+import { recordHostStatus } from '../hosts/host-status.ts';
 import { fetchAndReconcile } from './reconcile.ts';
 
 export interface SyncDeps {
@@ -13,7 +14,8 @@ export interface SyncDeps {
 
 /**
  * One pass of the background sync over every host, in parallel. A host that
- * does not answer is skipped this time (its rows stay as they were).
+ * does not answer is skipped this time (its rows stay as they were); each
+ * host's status follows its answer.
  */
 export async function syncAllHosts(deps: SyncDeps): Promise<void> {
   const hosts = await listHosts(deps.db);
@@ -22,6 +24,7 @@ export async function syncAllHosts(deps: SyncDeps): Promise<void> {
       const client = deps.agents.forHost({ url: host.agentUrl, agentPublicKey: host.agentPublicKey }, 'system');
       try {
         const result = await fetchAndReconcile(deps, host, client);
+        await recordHostStatus(deps, host, result);
         if (!result.ok) deps.logger.info('sync: host skipped', { host: host.name, kind: result.kind, message: result.message });
       } catch (err) {
         deps.logger.error('sync: host failed', { host: host.name, error: String(err) });

@@ -44,6 +44,7 @@ export default {
         error: (message, detail) => console.error(JSON.stringify({ level: 'error', message, ...detail })),
       },
       clientAddress: (c) => c.req.header('CF-Connecting-IP') ?? null,
+      controlPlanePublicKey: env.BERTH_CONTROL_PLANE_PUBLIC_KEY,
     });
     const response = await app.fetch(request, env);
     if (!response.body) {

@@ -60,6 +60,8 @@ export interface TestAppOptions {
   clock?: Clock;
   config?: Partial<AppConfig>;
   agents?: AgentClient;
+  /** The public key of the control-plane key pair `agents` signs with (pass both, or neither). */
+  controlPlanePublicKey?: string;
   clientAddress?: string;
 }
 
@@ -67,7 +69,8 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions) {
   const clock = options.clock ?? Date.now;
   const logger = testLogger();
-  const agents = options.agents ?? (await testAgentClient(clock)).agents;
+  const generated = await testAgentClient(clock);
+  const agents = options.agents ?? generated.agents;
   const app = createApp({
     db: options.db.db,
     agents,
@@ -75,6 +78,7 @@ export async function createTestApp(options: TestAppOptions) {
     config: testConfig(options.config),
     logger,
     clientAddress: (c) => c.req.header('X-Test-Client-Address') ?? options.clientAddress ?? '192.0.2.1',
+    controlPlanePublicKey: options.controlPlanePublicKey ?? generated.keys.publicKey.encoded,
   });
 
   /** A request from Berth's own page (same origin), with an optional session cookie. */
