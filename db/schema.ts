@@ -77,6 +77,8 @@ export const hosts = mysqlTable('hosts', {
   lastStatus: mysqlEnum('last_status', ['unknown', 'up', 'down', 'unverified']).notNull().default('unknown'),
   /** Set by the first sync: what exists before it is public. */
   firstSyncedAt: datetime('first_synced_at', { mode: 'date', fsp: 3 }),
+  /** SHA-256 of the agent's TLS certificate (`AB:CD:…`), when the control plane pins it; https agents only. */
+  tlsFingerprint: varchar('tls_fingerprint', { length: 95 }),
 });
 
 export const resources = mysqlTable(

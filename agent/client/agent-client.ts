@@ -30,6 +30,12 @@ export interface AgentClientOptions {
   publicKey: string;
   clock: () => number;
   fetch?: typeof fetch;
+  /**
+   * A fetch that refuses any TLS certificate but the one with this SHA-256
+   * fingerprint, for hosts enrolled with one. Without it such hosts are
+   * refused: a pinned host is never reached unpinned.
+   */
+  pinnedFetch?: (tlsFingerprint: string) => typeof fetch;
   /** Default limit for a whole request, and for a stream's response headers. */
   timeoutMs?: number;
 }
@@ -39,6 +45,8 @@ export interface AgentHost {
   url: string;
   /** The agent's public key as stored in the host record (base64url). */
   agentPublicKey: string;
+  /** SHA-256 fingerprint of the agent's TLS certificate (`AB:CD:…`), when it is pinned. */
+  tlsFingerprint?: string | null;
 }
 
 export interface CallOptions {
@@ -83,6 +91,7 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
 
   return {
     forHost(host, actor) {
+      const transport = host.tlsFingerprint ? options.pinnedFetch?.(host.tlsFingerprint) : doFetch;
       const agentKeyReady = importPublicKey(host.agentPublicKey);
       agentKeyReady.catch(() => {});
 
@@ -98,6 +107,9 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
           url = new URL(path, host.url);
         } catch {
           return failure('error', `Not a valid agent URL: ${host.url}`);
+        }
+        if (!transport) {
+          return failure('error', `The agent at ${url.origin} has a pinned TLS certificate, and this control plane cannot pin certificates.`);
         }
         let agentKey: PublicKey;
         let signed: SignedRequest;
@@ -122,7 +134,7 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
         }
         const headers = { ...signed.headers, ...(bytes ? { 'content-type': 'application/json' } : {}) };
         try {
-          const response = await doFetch(url, { method, headers, body: bytes ?? null, signal });
+          const response = await transport(url, { method, headers, body: bytes ?? null, signal });
           return { response, nonce: signed.nonce, agentKey };
         } catch (error) {
           return transportFailure(error, url);

@@ -9,6 +9,7 @@ export interface NewHost {
   name: string;
   agentUrl: string;
   agentPublicKey: string;
+  tlsFingerprint?: string | null;
   createdAt: Date;
 }
 

@@ -1,14 +1,19 @@
 import type { Context } from 'hono';
-import type { AgentResult, HostClient } from '../../agent/client/agent-client.ts';
+import type { AgentHost, AgentResult, HostClient } from '../../agent/client/agent-client.ts';
 import { listHosts } from '../../db/queries/hosts.ts';
 import type { Host } from '../../db/schema.ts';
 import type { AppEnv } from '../app-env.ts';
 import { recordHostStatus } from './host-status.ts';
 
+/** What the agent client needs of a host record: where, which key, which certificate. */
+export function agentHostOf(host: Host): AgentHost {
+  return { url: host.agentUrl, agentPublicKey: host.agentPublicKey, tlsFingerprint: host.tlsFingerprint };
+}
+
 /** The signed client for one host, acting as the signed-in user (or `system`). */
 export function hostClient(c: Context<AppEnv>, host: Host): HostClient {
   const actor = c.get('user')?.username ?? 'system';
-  return c.get('agents').forHost({ url: host.agentUrl, agentPublicKey: host.agentPublicKey }, actor);
+  return c.get('agents').forHost(agentHostOf(host), actor);
 }
 
 export interface HostAnswer<T> {

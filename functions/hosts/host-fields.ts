@@ -50,3 +50,21 @@ export async function checkAgentKey(raw: string): Promise<Checked<PublicKey>> {
     return { ok: false, message: `That is not an agent public key: ${error.message}` };
   }
 }
+
+/**
+ * An optional SHA-256 certificate fingerprint to pin, as the agent prints it
+ * (`TLS fingerprint: AB:CD:…`) or as `openssl x509 -fingerprint -sha256`
+ * does; stored as uppercase hex pairs joined by colons. Only for https agents.
+ */
+export function checkTlsFingerprint(raw: string, agentUrl: string): Checked<string | null> {
+  const text = raw.trim().replace(/^sha256 fingerprint=/i, '');
+  if (!text) return { ok: true, value: null };
+  const hex = text.replace(/:/g, '').toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex)) {
+    return { ok: false, message: 'A TLS fingerprint is the SHA-256 the agent printed at start: 32 hex pairs such as AB:CD:…' };
+  }
+  if (!agentUrl.startsWith('https://')) {
+    return { ok: false, message: 'A TLS fingerprint is pinned for https agents only: use the https:// URL the agent printed.' };
+  }
+  return { ok: true, value: hex.replace(/(..)(?!$)/g, '$1:') };
+}

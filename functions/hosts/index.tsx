@@ -14,7 +14,7 @@ import { audit } from '../audit/audit.ts';
 import { requireAdmin } from '../middleware/session.ts';
 import { agentStartCommand } from './agent-command.ts';
 import { askAllHosts, hostClient } from './host-client.ts';
-import { checkAgentKey, checkAgentUrl, checkHostName } from './host-fields.ts';
+import { checkAgentKey, checkAgentUrl, checkHostName, checkTlsFingerprint } from './host-fields.ts';
 import { hostFailureMessage, hostStatusOf } from './host-status.ts';
 
 type Ctx = Context<AppEnv>;
@@ -24,6 +24,7 @@ function hostRow(host: Host, info: AgentResult<AgentInfo>, now: number): HostRow
   return {
     name: host.name,
     agentUrl: host.agentUrl,
+    tlsPinned: host.tlsFingerprint !== null,
     status: hostStatusOf(info),
     problem: info.ok ? null : hostFailureMessage(host.name, info),
     lastSeenAt: info.ok ? new Date(now) : host.lastSeenAt,
@@ -110,6 +111,8 @@ export const hostRoutes = new Hono<AppEnv>()
     if (!url.ok) return refuse(c, 422, action, name.value, url.message);
     const key = await checkAgentKey(field('agentPublicKey'));
     if (!key.ok) return refuse(c, 422, action, name.value, key.message);
+    const fingerprint = checkTlsFingerprint(field('tlsFingerprint'), url.value);
+    if (!fingerprint.ok) return refuse(c, 422, action, name.value, fingerprint.message);
 
     const db = c.get('db');
     // The same agent twice would show one engine's containers under two names.
@@ -119,6 +122,7 @@ export const hostRoutes = new Hono<AppEnv>()
       name: name.value,
       agentUrl: url.value,
       agentPublicKey: key.value.encoded,
+      tlsFingerprint: fingerprint.value,
       createdAt: new Date(c.get('clock')()),
     });
     if (host === 'name-taken') return refuse(c, 409, action, name.value, `There is already a host named ${name.value}.`);
@@ -126,10 +130,10 @@ export const hostRoutes = new Hono<AppEnv>()
     await audit(c, {
       action,
       outcome: 'success',
-      message: `Host ${host.name} enrolled: agent ${host.agentUrl}, key ${key.value.keyId}.`,
+      message: `Host ${host.name} enrolled: agent ${host.agentUrl}, key ${key.value.keyId}${host.tlsFingerprint ? ', TLS certificate pinned' : ''}.`,
       host: { id: host.id, name: host.name },
       target: { kind: 'host', id: String(host.id), name: host.name },
-      detail: { agentUrl: host.agentUrl, agentKeyId: key.value.keyId },
+      detail: { agentUrl: host.agentUrl, agentKeyId: key.value.keyId, tlsFingerprint: host.tlsFingerprint },
     });
     return answer(c, `Host ${host.name} added.`, isHtmx(c) ? await liveRow(c, host) : undefined);
   })

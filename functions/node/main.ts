@@ -21,6 +21,7 @@ import { securityHeaders } from '../middleware/security-headers.ts';
 import type { Logger } from '../app-env.ts';
 import { readNodeConfig } from './config.ts';
 import { startEmbeddedMysql } from './embedded-mysql.ts';
+import { createPinnedFetch } from './pinned-fetch.ts';
 import { startSyncTimer } from '../sync/sync-all-hosts.ts';
 import { staticAssets } from './static-assets.ts';
 import { StartupError } from './startup-error.ts';
@@ -91,6 +92,7 @@ export async function startBerth(env: NodeJS.ProcessEnv = process.env) {
     publicKey: controlPlaneKeys.publicKey.encoded,
     clock: Date.now,
     timeoutMs: config.app.agentTimeoutMs,
+    pinnedFetch: createPinnedFetch(),
   });
 
   let localAgent: Awaited<ReturnType<typeof startAgent>> | null = null;

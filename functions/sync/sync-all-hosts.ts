@@ -2,6 +2,7 @@ import type { AgentClient } from '../../agent/client/agent-client.ts';
 import type { Database } from '../../db/client.ts';
 import { listHosts } from '../../db/queries/hosts.ts';
 import type { Clock, Logger } from '../app-env.ts';
+import { agentHostOf } from '../hosts/host-client.ts';
 import { recordHostStatus } from '../hosts/host-status.ts';
 import { fetchAndReconcile } from './reconcile.ts';
 
@@ -21,7 +22,7 @@ export async function syncAllHosts(deps: SyncDeps): Promise<void> {
   const hosts = await listHosts(deps.db);
   await Promise.all(
     hosts.map(async (host) => {
-      const client = deps.agents.forHost({ url: host.agentUrl, agentPublicKey: host.agentPublicKey }, 'system');
+      const client = deps.agents.forHost(agentHostOf(host), 'system');
       try {
         const result = await fetchAndReconcile(deps, host, client);
         await recordHostStatus(deps, host, result);

@@ -3,6 +3,8 @@ export type HostRowStatus = 'up' | 'down' | 'unverified';
 export interface HostRowProps {
   name: string;
   agentUrl: string;
+  /** The agent's TLS certificate is pinned by its fingerprint. */
+  tlsPinned: boolean;
   status: HostRowStatus;
   /** Why the host is not up, naming the host ("Host x is unreachable: …"). */
   problem: string | null;
@@ -18,7 +20,7 @@ const statusLabels: Record<HostRowStatus, string> = {
 };
 
 /** One enrolled host: status, last seen, Docker version and counts, rename and remove. */
-export function HostRow({ name, agentUrl, status, problem, lastSeenAt, docker }: HostRowProps) {
+export function HostRow({ name, agentUrl, tlsPinned, status, problem, lastSeenAt, docker }: HostRowProps) {
   const path = `/hosts/${encodeURIComponent(name)}`;
   return (
     <tr data-host={name}>
@@ -27,6 +29,7 @@ export function HostRow({ name, agentUrl, status, problem, lastSeenAt, docker }:
         <br />
         <small>
           <code>{agentUrl}</code>
+          {tlsPinned && ' · TLS certificate pinned'}
         </small>
       </td>
       <td>

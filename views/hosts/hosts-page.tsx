@@ -46,8 +46,9 @@ export function HostsPage({ user, hosts, controlPlanePublicKey, agentCommand }: 
               <code data-testid="agent-command">{agentCommand}</code>
             </pre>
             It prints <code>agent public key: …</code> (its key is kept in <code>.berth/agent.key</code>; change that with{' '}
-            <code>--key-file</code>). To serve HTTPS, add <code>--tls-cert cert.pem --tls-key key.pem</code>. The agent answers
-            only requests signed with this control plane's key, and Berth only trusts the agent key you enter below.
+            <code>--key-file</code>). To serve HTTPS, add <code>--tls-cert cert.pem --tls-key key.pem</code>: it then also prints
+            its certificate's <code>TLS fingerprint</code>, which Berth can pin. The agent answers only requests signed with this
+            control plane's key, and Berth only trusts the agent key you enter below.
           </li>
           <li>Enter the host's name, the agent's URL and the key it printed:</li>
         </ol>
@@ -63,6 +64,10 @@ export function HostsPage({ user, hosts, controlPlanePublicKey, agentCommand }: 
           <label>
             Agent public key
             <input name="agentPublicKey" required placeholder="43 characters, as the agent printed it" />
+          </label>
+          <label>
+            TLS fingerprint (optional, https agents)
+            <input name="tlsFingerprint" placeholder="AB:CD:… as the agent printed it" />
           </label>
           <button type="submit">Add host</button>
         </form>

@@ -1,0 +1,1 @@
+ALTER TABLE `hosts` ADD `tls_fingerprint` varchar(95);
