@@ -317,4 +317,20 @@ describe('host status', () => {
       ['host.reachability', 'success', 'system', 'flapping', 'Host flapping answers again.'],
     ]);
   });
+
+  it('is kept by the background sync alone: an unreachable host is marked down, recorded once', async () => {
+    const { publicKey } = await generateKeyPair();
+    // Nothing listens on the discard port.
+    await db.db.insert(hosts).values({ name: 'gone', agentUrl: 'http://127.0.0.1:9', agentPublicKey: publicKey.encoded, createdAt: new Date() });
+    const logger = testLogger();
+    const sync = { db: db.db, agents: controlPlane.agents, clock: Date.now, logger };
+    await syncAllHosts(sync);
+    await syncAllHosts(sync);
+    const [gone] = await db.db.select().from(hosts);
+    expect(gone).toMatchObject({ lastStatus: 'down', lastSeenAt: null });
+    expect((await auditSince()).map((e) => [e.action, e.outcome, e.actorType, e.hostName])).toEqual([
+      ['host.reachability', 'failure', 'system', 'gone'],
+    ]);
+    expect(logger.lines.filter((l) => l.message === 'sync: host skipped')).toHaveLength(2);
+  });
 });

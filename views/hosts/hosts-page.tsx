@@ -38,11 +38,14 @@ export function HostsPage({ user, hosts, controlPlanePublicKey, agentCommand }: 
 
       <section>
         <h2>Add a host</h2>
+        <p>
+          This control plane's public key: <code data-testid="control-plane-key">{controlPlanePublicKey}</code>
+        </p>
         <ol>
           <li>
             On the new host, with Docker running and Node.js 22 or later, in a copy of Berth after <code>npm ci</code>, start the
             agent with this control plane's key:
-            <pre>
+            <pre class="agent-command">
               <code data-testid="agent-command">{agentCommand}</code>
             </pre>
             It prints <code>agent public key: …</code> (its key is kept in <code>.berth/agent.key</code>; change that with{' '}
@@ -71,9 +74,6 @@ export function HostsPage({ user, hosts, controlPlanePublicKey, agentCommand }: 
           </label>
           <button type="submit">Add host</button>
         </form>
-        <p>
-          Control plane public key: <code data-testid="control-plane-key">{controlPlanePublicKey}</code>
-        </p>
       </section>
     </Layout>
   );
