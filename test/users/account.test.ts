@@ -18,7 +18,7 @@ beforeEach(async () => {
 });
 
 describe('changing your own password', () => {
-  async function signedIn(postForm: (path: string, fields: Record<string, string>) => Promise<Response>) {
+  async function signedIn(postForm: Awaited<ReturnType<typeof createTestApp>>['postForm']) {
     const res = await postForm('/login', { username: 'owner', password: 'current password' });
     return res.headers.get('set-cookie')!.split(';')[0]!;
   }

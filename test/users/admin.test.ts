@@ -21,7 +21,7 @@ const userRow = async (id: number) => (await db.db.select().from(users).where(eq
 const sessionsOf = async (id: number) => db.db.select().from(sessions).where(eq(sessions.userId, id));
 
 /** Runs a request and returns it with the audit records it wrote. */
-async function withRecords(send: () => Promise<Response>) {
+async function withRecords(send: () => Response | Promise<Response>) {
   const before = await lastAuditId(db);
   const res = await send();
   return { res, text: await res.text(), records: await auditRecords(db, before) };
