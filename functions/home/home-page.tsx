@@ -13,6 +13,5 @@ export async function renderHomePage(c: Context<AppEnv>, notice?: { kind: Notice
   const viewer = c.get('user')!;
   const db = c.get('db');
   const users = viewer.role === 'admin' ? await listUsers(db) : [await findUserById(db, viewer.id)].filter((u) => u !== null);
-  c.header('Vary', 'HX-Request');
   return c.html(<HomePage user={viewer} users={users} notice={notice} />);
 }

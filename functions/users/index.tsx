@@ -153,7 +153,7 @@ export const usersRoutes = new Hono<AppEnv>()
     return answer(
       c,
       id,
-      `${name} was deleted and their sessions ended. Their ${result.reassigned} private containers and images stay, in the workspace "${deletedUserWorkspace(name)}" that only administrators see.`,
+      `${name} was deleted and their sessions ended. Their private containers and images (${result.reassigned}) stay, in the workspace "${deletedUserWorkspace(name)}" that only administrators see.`,
     );
   })
 

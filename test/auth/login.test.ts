@@ -1,23 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEvents, loginThrottles, sessions, users } from '../../db/schema.ts';
 import { loginFailedMessage } from '../../functions/auth/login-routes.tsx';
 import { hashPassword } from '../../functions/auth/password.ts';
 import { auditRecords, lastAuditId } from '../support/audit-records.ts';
 import { createTestApp, createUserWithPassword, testClock, testConfig } from '../support/app.ts';
-import { createTestDatabase, truncateAll, type TestDatabase } from '../support/database.ts';
+import { useTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let db: TestDatabase;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-beforeEach(async () => {
-  await truncateAll(db);
-});
+useTestDatabase((created) => (db = created));
 
 const sessionToken = (res: Response) => res.headers.get('set-cookie')?.match(/berth_session=([^;]*)/)?.[1];
 

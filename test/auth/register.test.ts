@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { users } from '../../db/schema.ts';
 import { auditRecords, lastAuditId } from '../support/audit-records.ts';
 import { createSignedInUser, createTestApp, testClock } from '../support/app.ts';
-import { createTestDatabase, truncateAll, type TestDatabase } from '../support/database.ts';
+import { useTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let db: TestDatabase;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-beforeEach(async () => {
-  await truncateAll(db);
-});
+useTestDatabase((created) => (db = created));
 
 const allUsers = () => db.db.select().from(users);
 const sessionCookieOf = (res: Response) => res.headers.get('set-cookie')?.match(/berth_session=([^;]*)/)?.[1];

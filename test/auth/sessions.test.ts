@@ -1,21 +1,13 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sessions, users } from '../../db/schema.ts';
 import { auditRecords, lastAuditId } from '../support/audit-records.ts';
 import { createSignedInUser, createTestApp, createUserWithPassword, testClock, testConfig, testOrigin } from '../support/app.ts';
-import { createTestDatabase, truncateAll, type TestDatabase } from '../support/database.ts';
+import { useTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let db: TestDatabase;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-beforeEach(async () => {
-  await truncateAll(db);
-});
+useTestDatabase((created) => (db = created));
 
 const { sessionIdleMs, sessionAbsoluteMs, sessionTouchIntervalMs } = testConfig();
 const minute = 60_000;

@@ -1,21 +1,13 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hosts, resources, sessions, users } from '../../db/schema.ts';
 import { auditRecords, lastAuditId } from '../support/audit-records.ts';
 import { createSignedInUser, createTestApp, createUserWithPassword, testClock } from '../support/app.ts';
-import { createTestDatabase, truncateAll, type TestDatabase } from '../support/database.ts';
+import { useTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let db: TestDatabase;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-beforeEach(async () => {
-  await truncateAll(db);
-});
+useTestDatabase((created) => (db = created));
 
 const userRow = async (id: number) => (await db.db.select().from(users).where(eq(users.id, id)))[0];
 const sessionsOf = async (id: number) => db.db.select().from(sessions).where(eq(sessions.userId, id));
@@ -172,7 +164,7 @@ describe('admin routes', () => {
     const { res, text, records } = await withRecords(() => postForm(`/users/${doomed.id}/delete`, {}, { cookie: admin.cookie, htmx: true }));
     expect(res.status).toBe(200);
     expect(text).not.toContain('<tr');
-    expect(text).toContain('Doomed was deleted and their sessions ended. Their 2 private containers and images stay, in the workspace &quot;deleted:Doomed&quot; that only administrators see.');
+    expect(text).toContain('Doomed was deleted and their sessions ended. Their private containers and images (2) stay, in the workspace &quot;deleted:Doomed&quot; that only administrators see.');
     expect(records).toMatchObject([
       { action: 'user.delete', outcome: 'success', targetName: 'Doomed', detail: { reassignedTo: 'deleted:Doomed', reassigned: 2 } },
     ]);

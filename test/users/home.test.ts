@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSignedInUser, createTestApp, testClock } from '../support/app.ts';
-import { createTestDatabase, truncateAll, type TestDatabase } from '../support/database.ts';
+import { useTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let db: TestDatabase;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-beforeEach(async () => {
-  await truncateAll(db);
-});
+useTestDatabase((created) => (db = created));
 
 const registered = Date.UTC(2026, 2, 4, 5, 6, 7, 890);
 

@@ -43,53 +43,55 @@ function RowAction(props: { user: UserView; action: string; label: string; confi
 function AdminActions({ user, viewer }: { user: UserView; viewer: Viewer }) {
   const self = user.id === viewer.id;
   return (
-    <td class="actions">
-      {user.role === 'user' ? (
-        <RowAction user={user} action="promote" label="Make admin" />
-      ) : (
-        <RowAction
-          user={user}
-          action="demote"
-          label="Make user"
-          secondary
-          confirm={self ? 'Remove your own administrator role? You will lose access to this page.' : undefined}
-        />
-      )}
-      {!self &&
-        (user.disabledAt ? (
-          <RowAction user={user} action="enable" label="Enable" />
+    <td>
+      <div class="row-actions">
+        {user.role === 'user' ? (
+          <RowAction user={user} action="promote" label="Make admin" />
         ) : (
           <RowAction
             user={user}
-            action="disable"
-            label="Disable"
+            action="demote"
+            label="Make user"
             secondary
-            confirm={`Disable ${user.username}? Their sessions end at once and they cannot log in until enabled again.`}
+            confirm={self ? 'Remove your own administrator role? You will lose access to this page.' : undefined}
           />
-        ))}
-      {!self && (
-        <RowAction
-          user={user}
-          action="delete"
-          label="Delete"
-          secondary
-          remove
-          confirm={`Delete ${user.username}? Their sessions end. Their private containers and images stay, moved to the workspace "${deletedUserWorkspace(user.username)}", which only administrators see.`}
-        />
-      )}
-      <details>
-        <summary>Reset password</summary>
-        <RowAction user={user} action="reset-password" label="Set password">
-          <input
-            type="password"
-            name="password"
-            autocomplete="new-password"
-            required
-            minlength={8}
-            aria-label={`New password for ${user.username}`}
+        )}
+        {!self &&
+          (user.disabledAt ? (
+            <RowAction user={user} action="enable" label="Enable" />
+          ) : (
+            <RowAction
+              user={user}
+              action="disable"
+              label="Disable"
+              secondary
+              confirm={`Disable ${user.username}? Their sessions end at once and they cannot log in until enabled again.`}
+            />
+          ))}
+        {!self && (
+          <RowAction
+            user={user}
+            action="delete"
+            label="Delete"
+            secondary
+            remove
+            confirm={`Delete ${user.username}? Their sessions end. Their private containers and images stay, moved to the workspace "${deletedUserWorkspace(user.username)}", which only administrators see.`}
           />
-        </RowAction>
-      </details>
+        )}
+        <details>
+          <summary>Reset password</summary>
+          <RowAction user={user} action="reset-password" label="Set password">
+            <input
+              type="password"
+              name="password"
+              autocomplete="new-password"
+              required
+              minlength={8}
+              aria-label={`New password for ${user.username}`}
+            />
+          </RowAction>
+        </details>
+      </div>
     </td>
   );
 }
