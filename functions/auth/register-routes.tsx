@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { adminExists, insertUser } from '../../db/queries/users.ts';
 import { RegisterForm, RegisterPage, type RegisterFormProps } from '../../views/auth/register-page.tsx';

@@ -48,14 +48,21 @@ async function refuseSelf(c: Context<AppEnv>, action: string, id: number, what: 
  * The audit record of a guarded change, written inside its transaction (see
  * `RecordOutcome`): success, unknown user, or refused to keep an admin.
  */
-function recordChange(c: Context<AppEnv>, action: string, id: number, done: (before: UserSummary) => string, detail?: (before: UserSummary) => Record<string, unknown>) {
+function recordChange(
+  c: Context<AppEnv>,
+  action: string,
+  id: number,
+  done: (before: UserSummary) => string,
+  detail?: (before: UserSummary) => Record<string, unknown>,
+) {
   return async (result: GuardedChangeResult) => {
+    const target = result.ok ? userTarget(result.before) : { kind: 'user', id: String(id) };
     if (result.ok) {
-      await audit(c, { action, outcome: 'success', message: done(result.before), target: userTarget(result.before), detail: detail?.(result.before) });
+      await audit(c, { action, outcome: 'success', message: done(result.before), target, detail: detail?.(result.before) });
     } else if (result.reason === 'not-found') {
-      await audit(c, { action, outcome: 'failure', message: `No user with id ${id}.`, target: { kind: 'user', id: String(id) } });
+      await audit(c, { action, outcome: 'failure', message: `No user with id ${id}.`, target });
     } else {
-      await audit(c, { action, outcome: 'denied', message: 'Refused: it would leave Berth without an active administrator.', target: { kind: 'user', id: String(id) } });
+      await audit(c, { action, outcome: 'denied', message: 'Refused: it would leave Berth without an active administrator.', target });
     }
   };
 }
@@ -93,7 +100,9 @@ export const usersRoutes = new Hono<AppEnv>()
       c.get('db'),
       id,
       'admin',
-      recordChange(c, 'user.promote', id, (u) => (u.role === 'admin' ? `${u.username} was already an administrator.` : `Promoted ${u.username} to administrator.`)),
+      recordChange(c, 'user.promote', id, (u) =>
+        u.role === 'admin' ? `${u.username} was already an administrator.` : `Promoted ${u.username} to administrator.`,
+      ),
     );
     throwIfRefused(result);
     return answer(c, id, `${result.before.username} is an administrator.`);
@@ -105,7 +114,9 @@ export const usersRoutes = new Hono<AppEnv>()
       c.get('db'),
       id,
       'user',
-      recordChange(c, 'user.demote', id, (u) => (u.role === 'user' ? `${u.username} was already an ordinary user.` : `Demoted ${u.username} to ordinary user.`)),
+      recordChange(c, 'user.demote', id, (u) =>
+        u.role === 'user' ? `${u.username} was already an ordinary user.` : `Demoted ${u.username} to ordinary user.`,
+      ),
     );
     throwIfRefused(result);
     // Demoting yourself takes this page away: show the user's view of it.
@@ -171,7 +182,8 @@ export const usersRoutes = new Hono<AppEnv>()
       await audit(c, { action, outcome: 'failure', message: `Refused: ${checked.message}`, target: userTarget(target) });
       throw new HTTPException(400, { message: checked.message });
     }
-    await audit(c, { action, outcome: 'success', message: `Reset the password of ${target.username}; their sessions ended.`, target: userTarget(target) });
+    const message = `Reset the password of ${target.username}; their sessions ended.`;
+    await audit(c, { action, outcome: 'success', message, target: userTarget(target) });
     await setPasswordHash(db, id, await hashPassword(checked.value, c.get('config').passwordHashCost));
     // An admin resetting their own password here keeps the session they are using.
     await deleteUserSessions(db, id, id === c.get('user')!.id ? (c.get('sessionId') ?? undefined) : undefined);

@@ -20,7 +20,15 @@ export interface Viewer {
  * the answer replaces the row, or `delete` removes it; the result message
  * arrives out of band in `#messages`.
  */
-function RowAction(props: { user: UserView; action: string; label: string; confirm?: string; remove?: boolean; secondary?: boolean; children?: Child }) {
+function RowAction(props: {
+  user: UserView;
+  action: string;
+  label: string;
+  confirm?: string;
+  remove?: boolean;
+  secondary?: boolean;
+  children?: Child;
+}) {
   const url = `/users/${props.user.id}/${props.action}`;
   return (
     <form
