@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { auditEvents, loginThrottles, sessions, users } from '../../db/schema.ts';
 import { loginFailedMessage } from '../../functions/auth/login-routes.tsx';
 import { hashPassword } from '../../functions/auth/password.ts';
-import { auditRecords, lastAuditId } from '../support/audit-records.ts';
+import { auditRecords, auditRecordsOf } from '../support/audit-records.ts';
 import { createTestApp, createUserWithPassword, testClock, testConfig } from '../support/app.ts';
 import { useTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -33,7 +33,7 @@ describe('login', () => {
 
     const home = await request('/', { cookie: `berth_session=${token}` });
     expect(await home.text()).toMatch(/alice <small>\(admin\)<\/small>/);
-    expect(await auditRecords(db)).toMatchObject([
+    expect(await auditRecords(db.db)).toMatchObject([
       { action: 'user.login', outcome: 'success', actorType: 'user', actorId: alice.id, actorName: 'alice' },
     ]);
   });
@@ -91,7 +91,7 @@ describe('login', () => {
     expect(wrongText).toBe(unknownText);
     expect(wrong.headers.get('set-cookie')).toBeNull();
 
-    const records = await auditRecords(db);
+    const records = await auditRecords(db.db);
     expect(records).toMatchObject([
       { action: 'user.login', outcome: 'failure', actorType: 'system', actorName: 'bob', targetName: 'bob' },
       { action: 'user.login', outcome: 'failure', actorType: 'system', actorName: 'nobody' },
@@ -147,7 +147,7 @@ describe('login', () => {
     const html = await res.text();
     expect(html).toContain(message);
     expect(html).not.toContain('<script>alert');
-    const records = await auditRecords(db);
+    const records = await auditRecords(db.db);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ action: 'user.login', outcome: 'failure' });
   });
@@ -161,7 +161,7 @@ describe('login', () => {
     expect(await res.text()).toContain('This account is disabled');
     expect(res.headers.get('set-cookie')).toBeNull();
     expect(await db.db.select().from(sessions)).toHaveLength(0);
-    expect(await auditRecords(db)).toMatchObject([{ action: 'user.login', outcome: 'denied' }]);
+    expect(await auditRecords(db.db)).toMatchObject([{ action: 'user.login', outcome: 'denied' }]);
   });
 
   it('answers htmx with HX-Redirect on success and the form fragment on failure', async () => {
@@ -207,7 +207,6 @@ describe('login throttling', () => {
       expect((await login('phantom', `guess ${i}`, `198.51.100.${i}`)).status).toBe(401);
     }
     // Even the right password is refused now, from a fresh address.
-    const before = await lastAuditId(db);
     const blocked = await login('target', 'target password', '203.0.113.9');
     const phantom = await login('phantom', 'target password', '203.0.113.9');
     expect(blocked.status).toBe(429);
@@ -217,10 +216,8 @@ describe('login throttling', () => {
     expect(blockedText).toContain('Too many failed logins. Try again in 30 seconds.');
     expect(blockedText).toBe(phantomText);
     expect(blocked.headers.get('set-cookie')).toBeNull();
-    expect(await auditRecords(db, before)).toMatchObject([
-      { action: 'user.login', outcome: 'denied', actorName: 'target' },
-      { action: 'user.login', outcome: 'denied', actorName: 'phantom' },
-    ]);
+    expect(await auditRecordsOf(db.db, blocked)).toMatchObject([{ action: 'user.login', outcome: 'denied', actorName: 'target' }]);
+    expect(await auditRecordsOf(db.db, phantom)).toMatchObject([{ action: 'user.login', outcome: 'denied', actorName: 'phantom' }]);
 
     // Another account is not affected.
     await createUserWithPassword(db, 'bystander', 'bystander password');

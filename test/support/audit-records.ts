@@ -1,4 +1,4 @@
-import { asc, eq, gt, max } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { appendAuditEvent } from '../../db/audit/append.ts';
 import type { HashedAuditFields } from '../../db/audit/hash.ts';
 import type { Database } from '../../db/client.ts';
@@ -33,13 +33,7 @@ export async function auditRecordsOf(db: Database, res: Response): Promise<Audit
   return db.select().from(auditEvents).where(eq(auditEvents.requestId, requestId)).orderBy(asc(auditEvents.id));
 }
 
-/** The audit trail as stored, oldest first; `afterId` keeps only what came after a point. */
-export async function auditRecords(db: Database, afterId = 0): Promise<AuditEvent[]> {
-  return db.select().from(auditEvents).where(gt(auditEvents.id, afterId)).orderBy(asc(auditEvents.id));
-}
-
-/** The id of the newest record (0 for none): take it before some requests, then read what they wrote. */
-export async function lastAuditId(db: Database): Promise<number> {
-  const [row] = await db.select({ id: max(auditEvents.id) }).from(auditEvents);
-  return row?.id ?? 0;
+/** The whole audit trail as stored, oldest first. */
+export async function auditRecords(db: Database): Promise<AuditEvent[]> {
+  return db.select().from(auditEvents).orderBy(asc(auditEvents.id));
 }

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { sessions } from '../../db/schema.ts';
-import { auditRecords, lastAuditId } from '../support/audit-records.ts';
+import { auditRecords, auditRecordsOf } from '../support/audit-records.ts';
 import { createTestApp, createUserWithPassword } from '../support/app.ts';
 import { useTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -25,7 +25,6 @@ describe('changing your own password', () => {
     const page = await request('/account', { cookie: here });
     expect(await page.text()).toContain('name="current"');
 
-    const before = await lastAuditId(db);
     const res = await postForm(
       '/account/password',
       { current: 'current password', password: 'a better password', confirm: 'a better password' },
@@ -35,12 +34,12 @@ describe('changing your own password', () => {
     const fragment = await res.text();
     expect(fragment.startsWith('<form id="password-form"')).toBe(true);
     expect(fragment).toContain('Your password was changed. Your other sessions have ended.');
-    expect(await auditRecords(db, before)).toMatchObject([{ action: 'user.password-change', outcome: 'success', actorName: 'owner' }]);
+    expect(await auditRecordsOf(db.db, res)).toMatchObject([{ action: 'user.password-change', outcome: 'success', actorName: 'owner' }]);
     expect((await request('/', { cookie: here })).status).toBe(200);
     expect((await request('/', { cookie: elsewhere })).status).toBe(302);
     expect((await postForm('/login', { username: 'owner', password: 'current password' })).status).toBe(401);
     expect((await postForm('/login', { username: 'owner', password: 'a better password' })).status).toBe(303);
-    expect(JSON.stringify(await auditRecords(db))).not.toMatch(/current password|a better password/);
+    expect(JSON.stringify(await auditRecords(db.db))).not.toMatch(/current password|a better password/);
   });
 
   it.each([
@@ -54,11 +53,10 @@ describe('changing your own password', () => {
     await createUserWithPassword(db, 'owner', 'current password');
     const here = await signedIn(postForm);
     const elsewhere = await signedIn(postForm);
-    const before = await lastAuditId(db);
     const res = await postForm('/account/password', fields, { cookie: here });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain(message);
-    expect(await auditRecords(db, before)).toMatchObject([{ action: 'user.password-change', outcome: 'failure' }]);
+    expect(await auditRecordsOf(db.db, res)).toMatchObject([{ action: 'user.password-change', outcome: 'failure' }]);
     expect(await db.db.select().from(sessions)).toHaveLength(2);
     expect(elsewhere).toBeTruthy();
     expect((await postForm('/login', { username: 'owner', password: 'current password' })).status).toBe(303);

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { hosts, resources, sessions, users } from '../../db/schema.ts';
-import { auditRecords, lastAuditId } from '../support/audit-records.ts';
+import { auditRecords, auditRecordsOf } from '../support/audit-records.ts';
 import { createSignedInUser, createTestApp, createUserWithPassword, testClock } from '../support/app.ts';
 import { useTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -14,9 +14,8 @@ const sessionsOf = async (id: number) => db.db.select().from(sessions).where(eq(
 
 /** Runs a request and returns it with the audit records it wrote. */
 async function withRecords(send: () => Response | Promise<Response>) {
-  const before = await lastAuditId(db);
   const res = await send();
-  return { res, text: await res.text(), records: await auditRecords(db, before) };
+  return { res, text: await res.text(), records: await auditRecordsOf(db.db, res) };
 }
 
 describe('admin routes', () => {
@@ -103,7 +102,7 @@ describe('admin routes', () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
     const admins = (await db.db.select().from(users)).filter((u) => u.role === 'admin');
     expect(admins).toHaveLength(1);
-    expect(await auditRecords(db)).toHaveLength(2);
+    expect(await auditRecords(db.db)).toHaveLength(2);
   });
 
   it('refuses an admin disabling or deleting themself', async () => {

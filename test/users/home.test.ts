@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createSignedInUser, createTestApp, testClock } from '../support/app.ts';
+import { eq } from 'drizzle-orm';
+import { users } from '../../db/schema.ts';
+import { createSignedInUser, createTestApp, createUserWithPassword, testClock } from '../support/app.ts';
 import { useTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let db: TestDatabase;
@@ -69,17 +71,37 @@ describe('home page', () => {
     }
   });
 
-  it('never shows a user another user’s records or any admin route', async () => {
+  it('never lets a user reach another user’s audit records or any admin route', async () => {
     const { request, postForm } = await createTestApp({ db });
-    const admin = await createSignedInUser(db, 'boss', 'admin');
-    const user = await createSignedInUser(db, 'nosy');
-    // The audit page belongs to another issue; what this one guarantees is that nothing here leads to other users.
-    const home = await (await request('/', { cookie: user.cookie })).text();
+    await createUserWithPassword(db, 'boss', 'boss password', 'admin');
+    await createUserWithPassword(db, 'nosy', 'nosy password');
+    const signIn = async (username: string, password: string) =>
+      (await postForm('/login', { username, password })).headers.get('set-cookie')!.split(';')[0]!;
+    const boss = await signIn('boss', 'boss password');
+    const nosy = await signIn('nosy', 'nosy password');
+    const nosyId = (await db.db.select().from(users).where(eq(users.username, 'nosy')))[0]!.id;
+    // Something only the admin did, on the record.
+    expect((await postForm(`/users/${nosyId}/reset-password`, { password: 'reset by boss' }, { cookie: boss })).status).toBe(200);
+    const nosyAgain = await signIn('nosy', 'reset by boss');
+
+    const home = await (await request('/', { cookie: nosyAgain })).text();
     expect(home).not.toContain('/audit?user=boss');
     expect(home).toContain('/audit?user=nosy');
-    expect(home).not.toContain('href="/hosts"');
-    for (const action of ['promote', 'disable', 'delete']) {
-      expect((await postForm(`/users/${admin.id}/${action}`, {}, { cookie: user.cookie })).status).toBe(403);
+
+    for (const path of ['/audit?user=boss', '/audit', '/audit.csv?user=boss']) {
+      const res = await request(path, { cookie: nosyAgain });
+      expect(res.status, path).toBe(200);
+      const body = await res.text();
+      expect(body, path).not.toContain('Reset the password of nosy');
     }
+    expect(await (await request('/audit?user=boss', { cookie: nosyAgain })).text()).toContain('none of boss');
+    // The admin does see it.
+    expect(await (await request('/audit?user=boss', { cookie: boss })).text()).toContain('Reset the password of nosy');
+
+    for (const action of ['promote', 'disable', 'delete', 'reset-password']) {
+      expect((await postForm(`/users/${nosyId}/${action}`, { password: 'self-serve password' }, { cookie: nosyAgain })).status).toBe(403);
+    }
+    // The reset ended the session nosy had before.
+    expect((await request('/', { cookie: nosy })).status).toBe(302);
   });
 });
