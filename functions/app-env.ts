@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { AgentClient } from '../agent/client/agent-client.ts';
 import type { Database } from '../db/client.ts';
+import type { ScryptCost } from './auth/password.ts';
 
 /** Milliseconds since the epoch; injected so tests can move time. */
 export type Clock = () => number;
@@ -16,6 +17,8 @@ export interface AppConfig {
   sessionTouchIntervalMs: number;
   /** Bound on an agent call for lists and status. */
   agentTimeoutMs: number;
+  /** scrypt cost for new password hashes (`defaultScryptCost` in production; tests use a cheap one). */
+  passwordHashCost: ScryptCost;
 }
 
 export interface Logger {

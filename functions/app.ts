@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from './app-env.ts';
 import { auditRoutes } from './audit/index.tsx';
 import { renderError, renderNotFound } from './errors.tsx';
+import { accountRoutes } from './account/index.tsx';
+import { authRoutes } from './auth/index.ts';
 import { healthRoutes } from './health/index.ts';
 import { homeRoutes } from './home/index.tsx';
 import { hostRoutes } from './hosts/index.tsx';
@@ -10,6 +12,7 @@ import { csrfProtection } from './middleware/csrf.ts';
 import { injectDeps } from './middleware/inject-deps.ts';
 import { loadSession, requireUser } from './middleware/session.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
+import { usersRoutes } from './users/index.tsx';
 
 /**
  * Builds the control plane from its dependencies. It keeps no state of its
@@ -21,12 +24,18 @@ export function createApp(deps: AppDeps) {
 
   // Public: reachable without a session.
   app.route('/healthz', healthRoutes);
+  app.route('/', authRoutes);
 
   // Everything below needs a signed-in user.
   app.use(requireUser());
   app.route('/', homeRoutes);
   app.route('/', auditRoutes);
+<<<<<<< HEAD
   app.route('/hosts', hostRoutes);
+=======
+  app.route('/account', accountRoutes);
+  app.route('/users', usersRoutes);
+>>>>>>> issue-3
 
   app.onError(renderError);
   app.notFound(renderNotFound);

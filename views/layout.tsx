@@ -53,9 +53,9 @@ export function Layout({ title, user, children }: LayoutProps) {
             {user && (
               <ul>
                 <li>
-                  <span data-testid="current-user">
+                  <a href="/account" data-testid="current-user" title="Your account">
                     {user.username} <small>({user.role})</small>
-                  </span>
+                  </a>
                 </li>
                 <li>
                   <form method="post" action="/logout" class="inline">

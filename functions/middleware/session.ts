@@ -1,23 +1,23 @@
-import { getCookie, deleteCookie } from 'hono/cookie';
+import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../app-env.ts';
 import { audit } from '../audit/audit.ts';
+import { clearSessionCookie } from '../auth/session-cookie.ts';
 import { sessionCookieName, validateSessionToken } from '../auth/sessions.ts';
 
 /** Reads the session cookie, if any, and sets `user` and `sessionId`. */
 export function loadSession() {
   return createMiddleware<AppEnv>(async function loadSessionMiddleware(c, next) {
     const config = c.get('config');
-    const name = sessionCookieName(config);
-    const token = getCookie(c, name);
+    const token = getCookie(c, sessionCookieName(config));
     if (token) {
       const result = await validateSessionToken(c.get('db'), config, token, c.get('clock')());
       if (result.ok) {
         c.set('user', result.user);
         c.set('sessionId', result.sessionId);
       } else {
-        deleteCookie(c, name, { path: '/', secure: config.secureCookies });
+        clearSessionCookie(c);
       }
     }
     await next();

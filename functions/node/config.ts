@@ -3,6 +3,7 @@
  * Every variable is listed in the README's configuration table.
  */
 import type { AppConfig } from '../app-env.ts';
+import { defaultScryptCost } from '../auth/password.ts';
 import { StartupError } from './startup-error.ts';
 
 export interface NodeConfig {
@@ -49,6 +50,7 @@ export function readNodeConfig(env: NodeJS.ProcessEnv): NodeConfig {
       sessionAbsoluteMs: integer(env, 'BERTH_SESSION_MAX_HOURS', 7 * 24) * 60 * minutes,
       sessionTouchIntervalMs: 5 * minutes,
       agentTimeoutMs: integer(env, 'BERTH_AGENT_TIMEOUT_MS', 2000),
+      passwordHashCost: defaultScryptCost,
     },
     port,
     listenHost: env.BERTH_LISTEN_HOST || '127.0.0.1',

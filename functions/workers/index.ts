@@ -18,6 +18,12 @@ export interface WorkerEnv {
 
 const minutes = 60_000;
 
+/**
+ * OWASP's equivalent scrypt setting with 32 MiB instead of 128 MiB of memory
+ * per hash (N=2^15, r=8, p=3): a Worker isolate has 128 MB in all.
+ */
+const workersScryptCost = { N: 2 ** 15, r: 8, p: 3 };
+
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: { waitUntil(p: Promise<unknown>): void }): Promise<Response> {
     const database = connectDatabase(env.HYPERDRIVE.connectionString, { connectionLimit: 1, disableEval: true });
@@ -38,6 +44,7 @@ export default {
         sessionAbsoluteMs: 7 * 24 * 60 * minutes,
         sessionTouchIntervalMs: 5 * minutes,
         agentTimeoutMs: 2000,
+        passwordHashCost: workersScryptCost,
       },
       logger: {
         info: (message, detail) => console.log(JSON.stringify({ level: 'info', message, ...detail })),

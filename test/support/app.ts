@@ -3,6 +3,7 @@ import { exportPrivateKeyPem, generateKeyPair, type KeyPair } from '../../agent/
 import { users } from '../../db/schema.ts';
 import { createApp } from '../../functions/app.ts';
 import type { AppConfig, Clock, Logger } from '../../functions/app-env.ts';
+import { hashPassword } from '../../functions/auth/password.ts';
 import { createSession, sessionCookieName } from '../../functions/auth/sessions.ts';
 import type { TestDatabase } from './database.ts';
 
@@ -16,6 +17,8 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     sessionAbsoluteMs: 24 * 60 * 60_000,
     sessionTouchIntervalMs: 5 * 60_000,
     agentTimeoutMs: 2000,
+    // Cheap enough for hundreds of logins per test run; production uses N=2^17.
+    passwordHashCost: { N: 2 ** 10, r: 8, p: 1 },
     ...overrides,
   };
 }
@@ -99,9 +102,15 @@ export async function createTestApp(options: TestAppOptions) {
   return { app, logger, agents, request, postForm };
 }
 
+async function insertTestUser(db: TestDatabase, username: string, role: 'admin' | 'user', passwordHash: string, now: number) {
+  const [result] = await db.db.insert(users).values({ username, role, passwordHash, createdAt: new Date(now) });
+  return result.insertId;
+}
+
 /**
  * Inserts a user directly (tests of other features do not go through the
- * register page) and returns it with a signed-in session cookie.
+ * register page) and returns it with a signed-in session cookie. The
+ * password hash is a placeholder no password matches.
  */
 export async function createSignedInUser(
   db: TestDatabase,
@@ -109,10 +118,19 @@ export async function createSignedInUser(
   role: 'admin' | 'user' = 'user',
   now = Date.now(),
 ): Promise<{ id: number; username: string; role: 'admin' | 'user'; cookie: string }> {
-  const [result] = await db.db
-    .insert(users)
-    .values({ username, role, passwordHash: 'test-only:not-a-hash', createdAt: new Date(now) });
-  const id = result.insertId;
+  const id = await insertTestUser(db, username, role, 'test-only:not-a-hash', now);
   const token = await createSession(db.db, id, now);
   return { id, username, role, cookie: `${sessionCookieName(testConfig())}=${token}` };
+}
+
+/** Inserts a user whose password works on the login page (hashed at the tests' cheap cost). */
+export async function createUserWithPassword(
+  db: TestDatabase,
+  username: string,
+  password: string,
+  role: 'admin' | 'user' = 'user',
+  now = Date.now(),
+): Promise<{ id: number; username: string; role: 'admin' | 'user' }> {
+  const id = await insertTestUser(db, username, role, await hashPassword(password, testConfig().passwordHashCost), now);
+  return { id, username, role };
 }

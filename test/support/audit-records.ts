@@ -32,3 +32,8 @@ export async function auditRecordsOf(db: Database, res: Response): Promise<Audit
   if (!requestId) throw new Error('The response carries no X-Request-Id header.');
   return db.select().from(auditEvents).where(eq(auditEvents.requestId, requestId)).orderBy(asc(auditEvents.id));
 }
+
+/** The whole audit trail as stored, oldest first. */
+export async function auditRecords(db: Database): Promise<AuditEvent[]> {
+  return db.select().from(auditEvents).orderBy(asc(auditEvents.id));
+}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { connectDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { applyMigrations } from '../../db/migrate.ts';
 
@@ -56,4 +56,26 @@ export async function truncateAll(db: TestDatabase): Promise<void> {
   } finally {
     await conn.end();
   }
+}
+
+/**
+ * The usual life of a test file's database: made before the first test,
+ * emptied before each, dropped after the last. `use` receives it once made.
+ *
+ * @example
+ * let db: TestDatabase;
+ * useTestDatabase((created) => (db = created));
+ */
+export function useTestDatabase(use: (db: TestDatabase) => void): void {
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    use(db);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  beforeEach(async () => {
+    if (db) await truncateAll(db);
+  });
 }
