@@ -30,12 +30,9 @@ export function createApp(deps: AppDeps) {
   app.use(requireUser());
   app.route('/', homeRoutes);
   app.route('/', auditRoutes);
-<<<<<<< HEAD
   app.route('/hosts', hostRoutes);
-=======
   app.route('/account', accountRoutes);
   app.route('/users', usersRoutes);
->>>>>>> issue-3
 
   app.onError(renderError);
   app.notFound(renderNotFound);
