@@ -16,6 +16,8 @@ import { agentStartCommand } from './agent-command.ts';
 import { askAllHosts, hostClient } from './host-client.ts';
 import { checkAgentKey, checkAgentUrl, checkHostName, checkTlsFingerprint } from './host-fields.ts';
 import { hostFailureMessage, hostStatusOf } from './host-status.ts';
+import { readForm } from '../forms/read-form.ts';
+import { isHtmx } from '../pages/respond.ts';
 
 type Ctx = Context<AppEnv>;
 
@@ -36,19 +38,6 @@ function hostRow(host: Host, info: AgentResult<AgentInfo>, now: number): HostRow
 async function liveRow(c: Ctx, host: Host): Promise<HostRowProps> {
   const info = await hostClient(c, host).info({ timeoutMs: c.get('config').agentTimeoutMs });
   return hostRow(host, info, c.get('clock')());
-}
-
-function isHtmx(c: Ctx): boolean {
-  return c.req.header('HX-Request') === 'true';
-}
-
-/** The form's text fields; anything missing or not text reads as '' and meets the validation. */
-async function readFields(c: Ctx): Promise<(name: string) => string> {
-  const body: Record<string, unknown> = await c.req.parseBody().catch(() => ({}));
-  return (name) => {
-    const value = body[name];
-    return typeof value === 'string' ? value : '';
-  };
 }
 
 /** Records a refused host action and answers with its message (a notice for htmx, an error page otherwise). */
@@ -104,7 +93,7 @@ export const hostRoutes = new Hono<AppEnv>()
 
   .post('/', requireAdmin('host.add'), async (c) => {
     const action = 'host.add';
-    const field = await readFields(c);
+    const field = await readForm(c);
     const name = checkHostName(field('name'));
     if (!name.ok) return refuse(c, 422, action, field('name'), name.message);
     const url = checkAgentUrl(field('agentUrl'));
@@ -141,7 +130,7 @@ export const hostRoutes = new Hono<AppEnv>()
   .post('/:host/rename', requireAdmin('host.rename'), async (c) => {
     const action = 'host.rename';
     const host = await hostFromPath(c, action);
-    const name = checkHostName((await readFields(c))('name'));
+    const name = checkHostName((await readForm(c))('name'));
     if (!name.ok) return refuse(c, 422, action, host.name, name.message, host);
     const renamed = await renameHost(c.get('db'), host.id, name.value);
     if (renamed === 'name-taken') return refuse(c, 409, action, host.name, `There is already a host named ${name.value}.`, host);

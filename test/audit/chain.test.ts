@@ -1,24 +1,18 @@
 import { eq } from 'drizzle-orm';
 import mysql from 'mysql2/promise';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { hashAuditEvent } from '../../db/audit/hash.ts';
 import { probeAuditWritable } from '../../db/audit/probe.ts';
 import { verifyAuditChain } from '../../db/audit/verify.ts';
 import { connectDatabase } from '../../db/client.ts';
 import { auditChainHead, auditEvents } from '../../db/schema.ts';
 import { recordAuditEvent } from '../support/audit-records.ts';
-import { createTestDatabase, truncateAll, type TestDatabase } from '../support/database.ts';
+import { truncateAll, useTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let db: TestDatabase;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+useTestDatabase((created) => (db = created));
 beforeEach(async () => {
-  await truncateAll(db);
 });
 
 /** A statement as the database owner, behind the application's back. */

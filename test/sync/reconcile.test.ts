@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ContainerSummary, ImageSummary } from '../../agent/protocol/messages.ts';
 import { auditEvents, hosts, resources, type Host } from '../../db/schema.ts';
 import { workspaceLabels } from '../../functions/resources/labels.ts';
 import { reconcileHost, type HostSnapshot } from '../../functions/sync/reconcile.ts';
-import { createTestDatabase, truncateAll, type TestDatabase } from '../support/database.ts';
+import { useTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let db: TestDatabase;
 let host: Host;
@@ -24,14 +24,8 @@ async function events() {
   return db.db.select().from(auditEvents).orderBy(auditEvents.id);
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+useTestDatabase((created) => (db = created));
 beforeEach(async () => {
-  await truncateAll(db);
   await db.db.insert(hosts).values({ name: 'h1', agentUrl: 'http://127.0.0.1:1', agentPublicKey: 'k', createdAt: new Date() });
   [host] = (await db.db.select().from(hosts)) as [Host];
 });

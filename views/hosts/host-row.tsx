@@ -1,3 +1,5 @@
+import { UtcTime } from '../utc-time.tsx';
+
 export type HostRowStatus = 'up' | 'down' | 'unverified';
 
 export interface HostRowProps {
@@ -43,7 +45,7 @@ export function HostRow({ name, agentUrl, tlsPinned, status, problem, lastSeenAt
           </>
         )}
       </td>
-      <td>{lastSeenAt ? <time datetime={lastSeenAt.toISOString()}>{lastSeenAt.toISOString()}</time> : 'never'}</td>
+      <td>{lastSeenAt ? <UtcTime at={lastSeenAt} /> : 'never'}</td>
       <td>{docker?.version ?? '–'}</td>
       <td>{docker ? String(docker.containers) : '–'}</td>
       <td>{docker ? String(docker.images) : '–'}</td>
