@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from './app-env.ts';
 import { auditRoutes } from './audit/index.tsx';
+import { containerRoutes } from './containers/index.tsx';
 import { renderError, renderNotFound } from './errors.tsx';
 import { accountRoutes } from './account/index.tsx';
 import { authRoutes } from './auth/index.ts';
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps) {
   app.route('/hosts', hostRoutes);
   app.route('/account', accountRoutes);
   app.route('/users', usersRoutes);
+  app.route('/containers', containerRoutes);
 
   app.onError(renderError);
   app.notFound(renderNotFound);

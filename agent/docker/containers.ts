@@ -7,6 +7,12 @@ export async function listContainers(docker: Dockerode): Promise<ContainerSummar
   return containers.map(toContainerSummary);
 }
 
+/** One container as the list shows it, or null if it is gone. */
+export async function findContainerSummary(docker: Dockerode, id: string): Promise<ContainerSummary | null> {
+  const [container] = await docker.listContainers({ all: true, filters: { id: [id] } });
+  return container && container.Id === id ? toContainerSummary(container) : null;
+}
+
 function toContainerSummary(container: Dockerode.ContainerInfo): ContainerSummary {
   return {
     id: container.Id,

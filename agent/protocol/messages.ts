@@ -71,7 +71,8 @@ export type AgentErrorCode =
   | 'bad-request'
   | 'docker-unreachable'
   | 'docker-error'
-  | 'internal';
+  | 'internal'
+  | 'policy-refused';
 
 /** Body of every agent error response. */
 export interface AgentError {
@@ -87,4 +88,111 @@ export function isAgentError(value: unknown): value is AgentError {
     typeof (error as { code?: unknown }).code === 'string' &&
     typeof (error as { message?: unknown }).message === 'string'
   );
+}
+
+// ---- Containers: inspect, create, actions, commit ----
+
+/** What the agent does to a container on `POST /v1/containers/:id/:action`. */
+export const CONTAINER_ACTIONS = ['start', 'stop', 'kill', 'restart', 'pause', 'unpause'] as const;
+export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
+
+/** `/v1/containers/:id` and its sub-paths; the id is a full 64-hex Docker id. */
+export function containerPath(id: string, suffix?: ContainerAction | 'commit'): string {
+  const base = `${AGENT_PATHS.containers}/${encodeURIComponent(id)}`;
+  return suffix ? `${base}/${suffix}` : base;
+}
+
+export type PortProtocol = ContainerPort['type'];
+
+/** One published port, as `docker run -p [hostIp:][hostPort:]containerPort/protocol`. */
+export interface PortMapping {
+  /** Default: every address. */
+  hostIp?: string;
+  /** Default: a free port chosen by Docker. */
+  hostPort?: number;
+  containerPort: number;
+  protocol: PortProtocol;
+}
+
+export type RestartPolicyName = 'no' | 'on-failure' | 'always' | 'unless-stopped';
+
+export interface RestartPolicy {
+  name: RestartPolicyName;
+  /** Only with `on-failure`; 0 means no limit. */
+  maximumRetryCount?: number;
+}
+
+/**
+ * Body of `POST /v1/containers` (answered 201 with the new container's
+ * ContainerSummary, not started): only these fields exist, so nothing else can
+ * reach Docker. `restricted` applies the isolation rules (non-admin callers).
+ */
+export interface CreateContainerRequest {
+  /** An image reference or id (`sha256:…`). */
+  image: string;
+  /** Argv; empty means the image's default command. */
+  cmd: string[];
+  name?: string;
+  /** `KEY=value` entries. */
+  env: string[];
+  ports: PortMapping[];
+  restartPolicy: RestartPolicy;
+  labels: Record<string, string>;
+  restricted: boolean;
+}
+
+/**
+ * The answer to an action. `changed: false` is Docker's "already in that
+ * state" (e.g. starting a running container): a no-op, not an error.
+ * `container` is the summary after the action, null once removed.
+ */
+export interface ContainerActionResult {
+  changed: boolean;
+  message: string;
+  container: ContainerSummary | null;
+}
+
+/** Body of `POST /v1/containers/:id/commit`. */
+export interface CommitContainerRequest {
+  repository: string;
+  tag: string;
+  comment?: string;
+  /** Set on the new image (Berth's workspace labels). */
+  labels: Record<string, string>;
+}
+
+export interface CommitContainerResult {
+  /** The new image's id (`sha256:…`). */
+  imageId: string;
+  reference: string;
+}
+
+/** `GET /v1/containers/:id`: what the detail page shows. */
+export interface ContainerDetail {
+  id: string;
+  name: string;
+  /** As given at create (a reference or an image id). */
+  image: string;
+  imageId: string;
+  /** ISO 8601. */
+  created: string;
+  state: {
+    status: ContainerState;
+    running: boolean;
+    paused: boolean;
+    restarting: boolean;
+    exitCode: number;
+    error: string;
+    startedAt: string;
+    finishedAt: string;
+  };
+  cmd: string[];
+  entrypoint: string[];
+  env: string[];
+  workingDir: string;
+  labels: Record<string, string>;
+  ports: ContainerPort[];
+  restartPolicy: RestartPolicy;
+  networkMode: string;
+  privileged: boolean;
 }

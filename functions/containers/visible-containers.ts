@@ -1,0 +1,58 @@
+import type { Context } from 'hono';
+import type { HostSnapshot } from '../sync/reconcile.ts';
+import { fetchAndReconcile } from '../sync/reconcile.ts';
+import { listResources } from '../../db/queries/resources.ts';
+import type { Host } from '../../db/schema.ts';
+import type { ContainerSummary, ImageSummary } from '../../agent/protocol/messages.ts';
+import type { AppEnv } from '../app-env.ts';
+import { askAllHosts, hostClient, type HostAnswer } from '../hosts/host-client.ts';
+import { canAccessWorkspace } from '../resources/visibility.ts';
+
+export interface VisibleOnHost {
+  host: Host;
+  containers: { container: ContainerSummary; workspace: string }[];
+  images: ImageSummary[];
+}
+
+/**
+ * What the signed-in user may see on each host (or only `onlyHost`), read
+ * through the agents and reconciled first, so the page matches the host.
+ * Objects without an ownership row are left out: visibility fails closed.
+ * A host that does not answer is reported, not fatal.
+ */
+export async function listVisibleOnHosts(
+  c: Context<AppEnv>,
+  onlyHost: Host | null,
+): Promise<{ hosts: VisibleOnHost[]; unreachable: string[] }> {
+  const deps = { db: c.get('db'), clock: c.get('clock') };
+  const answers: HostAnswer<HostSnapshot>[] = onlyHost
+    ? [{ host: onlyHost, result: await fetchAndReconcile(deps, onlyHost, hostClient(c, onlyHost)) }]
+    : await askAllHosts(c, (client, host) => fetchAndReconcile(deps, host, client));
+  const hosts: VisibleOnHost[] = [];
+  const unreachable: string[] = [];
+  for (const { host, result } of answers) {
+    if (!result.ok) {
+      unreachable.push(`Host ${host.name} is unreachable: ${result.message}`);
+      continue;
+    }
+    hosts.push(await visibleOnHost(c, host, result.data));
+  }
+  return { hosts, unreachable };
+}
+
+async function visibleOnHost(c: Context<AppEnv>, host: Host, snapshot: HostSnapshot): Promise<VisibleOnHost> {
+  const user = c.get('user');
+  const workspaces = new Map((await listResources(c.get('db'), host.id)).map((row) => [`${row.kind}:${row.dockerId}`, row.workspace]));
+  const visible = (kind: 'container' | 'image', id: string): string | null => {
+    const workspace = workspaces.get(`${kind}:${id}`);
+    return workspace !== undefined && user && canAccessWorkspace(user, workspace) ? workspace : null;
+  };
+  return {
+    host,
+    containers: snapshot.containers.flatMap((container) => {
+      const workspace = visible('container', container.id);
+      return workspace === null ? [] : [{ container, workspace }];
+    }),
+    images: snapshot.images.filter((image) => visible('image', image.id) !== null),
+  };
+}
