@@ -13,16 +13,17 @@ const DONE: Record<ContainerAction, string> = {
 
 /**
  * Which refusals mean "already in the wanted state". Docker answers 304 for
- * start/stop; pause, unpause and kill answer 409, so the state decides.
+ * start/stop; pause, unpause and kill answer 409 (unpause 500 on older
+ * engines), so for those the container's state decides.
  */
 const ALREADY: Partial<
-  Record<ContainerAction, { status: number; when?: (state: Dockerode.ContainerInspectInfo['State']) => boolean; message: string }>
+  Record<ContainerAction, { statuses: number[]; when?: (state: Dockerode.ContainerInspectInfo['State']) => boolean; message: string }>
 > = {
-  start: { status: 304, message: 'The container was already running; nothing changed.' },
-  stop: { status: 304, message: 'The container was already stopped; nothing changed.' },
-  pause: { status: 409, when: (state) => state.Paused, message: 'The container was already paused; nothing changed.' },
-  unpause: { status: 409, when: (state) => state.Running && !state.Paused, message: 'The container was not paused; nothing changed.' },
-  kill: { status: 409, when: (state) => !state.Running, message: 'The container was not running; nothing changed.' },
+  start: { statuses: [304], message: 'The container was already running; nothing changed.' },
+  stop: { statuses: [304], message: 'The container was already stopped; nothing changed.' },
+  pause: { statuses: [409, 500], when: (state) => state.Paused, message: 'The container was already paused; nothing changed.' },
+  unpause: { statuses: [409, 500], when: (state) => state.Running && !state.Paused, message: 'The container was not paused; nothing changed.' },
+  kill: { statuses: [409, 500], when: (state) => !state.Running, message: 'The container was not running; nothing changed.' },
 };
 
 /** Runs one action; Docker's "already so" is a no-op result, every other failure is thrown. */
@@ -42,7 +43,7 @@ export async function runContainerAction(docker: Dockerode, id: string, action: 
     await run[action]();
   } catch (error) {
     const already = ALREADY[action];
-    if (!already || statusOf(error) !== already.status) throw error;
+    if (!already || !already.statuses.includes(statusOf(error) ?? 0)) throw error;
     if (already.when && !already.when((await container.inspect()).State)) throw error;
     changed = false;
     message = already.message;
