@@ -4,6 +4,7 @@
 import { and, eq } from 'drizzle-orm';
 import Dockerode from 'dockerode';
 import { vi } from 'vitest';
+import type { AgentClient } from '../../agent/client/agent-client.ts';
 import { auditEvents, resources } from '../../db/schema.ts';
 import { startTestAgentHost, type TestAgentHost } from '../support/agent-host.ts';
 import { createSignedInUser, createTestApp, testAgentClient } from '../support/app.ts';
@@ -19,6 +20,8 @@ type SignedIn = Awaited<ReturnType<typeof createSignedInUser>>;
 
 export interface ContainersTestbed {
   db: TestDatabase;
+  /** The control plane's signed client, for another app on the same host (e.g. a real server for a browser). */
+  agents: AgentClient;
   local: TestAgentHost;
   docker: Dockerode;
   /** Unique per test file: every container and image name starts with it. */
@@ -77,6 +80,7 @@ export async function startContainersTestbed(name: string): Promise<ContainersTe
 
   return {
     db,
+    agents,
     local,
     docker,
     prefix,
