@@ -1,5 +1,8 @@
 // Every container operation through the app, against a real agent, real Docker and real MySQL.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { upsertHost } from '../../db/queries/hosts.ts';
+import { hosts } from '../../db/schema.ts';
 import { workspaceLabels } from '../../functions/resources/labels.ts';
 import { idFromRow, IMAGE, startContainersTestbed, STOPPABLE_ARGV, textOf, type ContainersTestbed } from './support.ts';
 
@@ -336,5 +339,40 @@ describe('the agent refuses a raw Docker body', () => {
     });
     expect(result).toMatchObject({ ok: false, kind: 'rejected', status: 400, message: 'Unknown field "HostConfig".' });
     expect(await t.docker.listContainers({ all: true, filters: { name: [name] } })).toEqual([]);
+  });
+});
+
+describe('the page across hosts', () => {
+  test('a host that is down shows a notice and the rest of the page works; ?host= filters', async () => {
+    const id = await createRunning({ name: `${t.prefix}-seen` });
+    await upsertHost(t.db.db, { name: 'down', agentUrl: 'http://127.0.0.1:1', agentPublicKey: t.local.host.agentPublicKey, createdAt: new Date() });
+    try {
+      const all = await textOf(await t.request('/containers', { cookie: t.alice.cookie }));
+      expect(all).toMatch(/Host down is unreachable: The agent at http:\/\/127\.0\.0\.1:1 is unreachable/);
+      expect(all).toContain(`data-container-id="${id}"`);
+
+      const filtered = await t.request('/containers?host=local', { cookie: t.alice.cookie });
+      const html = await textOf(filtered);
+      expect(html).toContain(`data-container-id="${id}"`);
+      expect(html).not.toContain('Host down is unreachable');
+      expect((await t.request('/containers?host=nowhere', { cookie: t.alice.cookie })).status).toBe(404);
+    } finally {
+      await t.db.db.delete(hosts).where(eq(hosts.name, 'down'));
+    }
+  });
+
+  test('the create form offers the images the user can see on the chosen host', async () => {
+    const response = await t.request('/containers/image-options?host=local', { cookie: t.alice.cookie, htmx: true });
+    expect(response.status).toBe(200);
+    const html = await textOf(response);
+    expect(html).toContain(`<option value="${t.imageId}">`);
+    expect(html).toContain(IMAGE);
+    expect((await t.request('/containers/image-options?host=nowhere', { cookie: t.alice.cookie, htmx: true })).status).toBe(404);
+  });
+
+  test('without a session the page sends the visitor to log in', async () => {
+    const response = await t.request('/containers');
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/login');
   });
 });

@@ -41,19 +41,19 @@ export function ContainerRow({ hostName, container, workspace }: ContainerRowPro
   const label = container.name || shortId(id);
   return (
     <tr data-container-id={id}>
-      <td>
+      <td class="id">
         <a href={containerHref(hostName, id)}>
           <code>{shortId(id)}</code>
         </a>
       </td>
       <td>{container.name}</td>
       <td>{container.image.startsWith('sha256:') ? shortId(container.image) : container.image}</td>
-      <td>
+      <td class="command">
         <code>{container.command}</code>
       </td>
       <td>{formatUnixTime(container.created)}</td>
       <td>{container.status}</td>
-      <td>{ports.length ? ports.map((port) => <div>{port}</div>) : '—'}</td>
+      <td class="ports">{ports.length ? ports.map((port) => <div>{port}</div>) : '—'}</td>
       <td>{workspace}</td>
       <td>{hostName}</td>
       <td class="actions">

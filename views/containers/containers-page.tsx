@@ -38,7 +38,7 @@ export function ContainersPage({ user, hostNames, hostFilter, rows, unreachable,
       </form>
       <CreateContainerForm {...createForm} />
       <div class="table-scroll">
-        <table>
+        <table class="containers">
           <thead>
             <tr>
               <th>ID</th>
@@ -57,10 +57,13 @@ export function ContainersPage({ user, hostNames, hostFilter, rows, unreachable,
             {rows.map((row) => (
               <ContainerRow {...row} />
             ))}
+            {/* Hidden by CSS as soon as a row is added beside it. */}
+            <tr class="empty-row">
+              <td colspan={10}>No containers you can see{hostFilter ? ` on ${hostFilter}` : ''}.</td>
+            </tr>
           </tbody>
         </table>
       </div>
-      {rows.length === 0 && <p>No containers you can see{hostFilter ? ` on ${hostFilter}` : ''}.</p>}
     </Layout>
   );
 }
