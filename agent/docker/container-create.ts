@@ -42,8 +42,8 @@ export type CreateOutcome =
 
 /**
  * Creates the container (not started); restricted requests must pass the
- * isolation rules first. An image given by id is created through one of its
- * tags, so Docker (and `docker ps`) shows a name; if the tag was moved to
+ * isolation rules first. An image given by id is created through its
+ * shortest tag, so Docker (and `docker ps`) shows a name; if the tag was moved to
  * another image meanwhile, the container is removed again and the create
  * fails: it must run exactly the image the caller was allowed to use.
  */
@@ -55,7 +55,9 @@ export async function createContainer(docker: Dockerode, request: CreateContaine
   }
   const wantedImageId = isImageId(request.image) ? request.image : null;
   if (wantedImageId) {
-    const [tag] = (await docker.getImage(wantedImageId).inspect()).RepoTags ?? [];
+    // The shortest tag is usually the plain local name (`app:1` rather than `registry:5000/team/app:1`).
+    const tags = (await docker.getImage(wantedImageId).inspect()).RepoTags ?? [];
+    const [tag] = tags.sort((a, b) => a.length - b.length || a.localeCompare(b));
     if (tag) options.Image = tag;
   }
   const container = await docker.createContainer(options);

@@ -6,7 +6,6 @@ import {
   CONTAINER_ACTIONS,
   containerPath,
   type CommitContainerResult,
-  type ContainerAction,
   type ContainerActionResult,
   type ContainerDetail,
   type ContainerSummary,
@@ -55,7 +54,7 @@ function hostRef(host: Host) {
  * `action`. Called before any agent call.
  */
 async function requireContainer(c: Context<AppEnv>, action: string): Promise<ContainerTarget> {
-  const host = await requireHost(c, c.req.param('host') ?? '');
+  const host = await requireHost(c, c.req.param('host') ?? '', action);
   const id = c.req.param('id') ?? '';
   if (!isContainerId(id)) {
     const message = `"${id}" is not a container id: Berth names containers by Docker's full 64-character id.`;
@@ -89,10 +88,6 @@ async function refuseInput(c: Context<AppEnv>, action: string, host: Host, targe
 function formText(form: Record<string, unknown>, name: string): string {
   const value = form[name];
   return typeof value === 'string' ? value : '';
-}
-
-function isContainerAction(value: string): value is ContainerAction {
-  return (CONTAINER_ACTIONS as readonly string[]).includes(value);
 }
 
 function row(host: Host, container: ContainerSummary, workspace: string) {
@@ -137,7 +132,7 @@ export const containerRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
     const user = signedInUser(c);
     const form = await c.req.parseBody();
-    const host = await requireHost(c, formText(form, 'host'));
+    const host = await requireHost(c, formText(form, 'host'), 'container.create');
     const wantedName = formText(form, 'name').trim() || null;
     const imageId = formText(form, 'image');
     if (!isImageId(imageId)) return refuseInput(c, 'container.create', host, { name: wantedName }, 'Choose an image from the list.');
@@ -174,13 +169,23 @@ export const containerRoutes = new Hono<AppEnv>()
       name: container.name,
       createdAt: new Date(c.get('clock')()),
     });
-    const target = { kind: 'container', id: container.id, name: container.name };
+    // One record for the request: the create, and the start when it was asked for.
+    let notice = { kind: 'success' as 'success' | 'error', message: `Created ${container.name}.` };
+    let start: { ok: boolean; message: string } | null = null;
+    if (formText(form, 'start') === '1') {
+      const started = await client.request<ContainerActionResult>('POST', containerPath(container.id, 'start'), undefined, { timeoutMs: ACTION_TIMEOUT_MS });
+      start = { ok: started.ok, message: started.ok ? started.data.message : describeAgentFailure(host, started).message };
+      if (started.ok && started.data.container) container = started.data.container;
+      notice = started.ok
+        ? { kind: 'success', message: `Created and started ${container.name}.` }
+        : { kind: 'error', message: `Created ${container.name}, but it did not start: ${start.message}` };
+    }
     await audit(c, {
       action: 'container.create',
-      outcome: 'success',
+      outcome: start && !start.ok ? 'failure' : 'success',
       host: hostRef(host),
-      target,
-      message: `Created ${container.name} from ${container.image}.`,
+      target: { kind: 'container', id: container.id, name: container.name },
+      message: `${notice.message} Image ${container.image}.`,
       // Env values may be secrets: only the names are recorded.
       detail: {
         image: imageId,
@@ -189,19 +194,9 @@ export const containerRoutes = new Hono<AppEnv>()
         ports: request.ports,
         restartPolicy: request.restartPolicy,
         restricted: request.restricted,
+        ...(start ? { start } : {}),
       },
     });
-
-    let notice = { kind: 'success' as 'success' | 'error', message: `Created ${container.name}.` };
-    if (formText(form, 'start') === '1') {
-      const started = await client.request<ContainerActionResult>('POST', containerPath(container.id, 'start'), undefined, { timeoutMs: ACTION_TIMEOUT_MS });
-      const message = started.ok ? started.data.message : describeAgentFailure(host, started).message;
-      await audit(c, { action: 'container.start', outcome: started.ok ? 'success' : 'failure', host: hostRef(host), target, message });
-      if (started.ok && started.data.container) container = started.data.container;
-      notice = started.ok
-        ? { kind: 'success', message: `Created and started ${container.name}.` }
-        : { kind: 'error', message: `Created ${container.name}, but it did not start: ${message}` };
-    }
     return c.html(
       <>
         {row(host, container, user.username)}
@@ -279,11 +274,12 @@ export const containerRoutes = new Hono<AppEnv>()
       detail: { image: reference, imageId },
     });
     return c.html(<OobNotice kind="success" message={`Committed ${target.name ?? target.id.slice(0, 12)} to ${reference} (image ${imageId.slice(7, 19)}).`} />);
-  })
+  });
 
-  .post('/:host/:id/:action', async (c) => {
-    const action = c.req.param('action');
-    if (!isContainerAction(action)) throw new HTTPException(404, { message: `There is no container action "${action}".` });
+
+// One route per action (not `/:action`), so the app's route list names each state-changing endpoint.
+for (const action of CONTAINER_ACTIONS) {
+  containerRoutes.post(`/:host/:id/${action}`, async (c) => {
     const auditAction = `container.${action}`;
     const target = await requireContainer(c, auditAction);
     const result = await hostClient(c, target.host).request<ContainerActionResult>('POST', containerPath(target.id, action), undefined, {
@@ -307,3 +303,4 @@ export const containerRoutes = new Hono<AppEnv>()
       </>,
     );
   });
+}

@@ -7,10 +7,17 @@ import type { AppEnv } from '../app-env.ts';
 import { audit } from '../audit/audit.ts';
 import { canAccessWorkspace } from './visibility.ts';
 
-export async function requireHost(c: Context<AppEnv>, hostName: string): Promise<Host> {
+/**
+ * The host of that name, or 404. Given the `action` a state-changing route
+ * is about to take, the refusal is audited as a failure first, so every
+ * such request leaves its record.
+ */
+export async function requireHost(c: Context<AppEnv>, hostName: string, action?: string): Promise<Host> {
   const host = await findHostByName(c.get('db'), hostName);
-  if (!host) throw new HTTPException(404, { message: `There is no host named "${hostName}".` });
-  return host;
+  if (host) return host;
+  const message = `There is no host named "${hostName}".`;
+  if (action) await audit(c, { action, outcome: 'failure', message, detail: { host: hostName.slice(0, 64) } });
+  throw new HTTPException(404, { message });
 }
 
 /**

@@ -3,6 +3,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { upsertHost } from '../../db/queries/hosts.ts';
 import { hosts } from '../../db/schema.ts';
+import { auditUnwritableMessage } from '../../functions/middleware/audit-writable.ts';
+import { createTestApp } from '../support/app.ts';
+import { auditRecordsOf } from '../support/audit-records.ts';
+import { createRestrictedAccount, withAuditUnwritable } from '../support/restricted-account.ts';
 import { workspaceLabels } from '../../functions/resources/labels.ts';
 import { idFromRow, IMAGE, startContainersTestbed, STOPPABLE_ARGV, textOf, type ContainersTestbed } from './support.ts';
 
@@ -42,14 +46,15 @@ describe('create', () => {
     const html = await textOf(response);
     const id = idFromRow(html);
     expect(html).toContain(name);
-    expect(html).toContain(IMAGE);
     expect(html).toContain('hx-swap-oob');
     expect(html).toContain(`Created and started ${name}.`);
 
     const info = await t.inspect(id);
     expect(info?.State.Running).toBe(true);
     expect(info?.Config.Cmd).toEqual(STOPPABLE_ARGV);
-    expect(info?.Config.Image).toBe(IMAGE);
+    // Created through one of the chosen image's tags, so Docker and the row show a name, not an id.
+    expect((await t.docker.getImage(t.imageId).inspect()).RepoTags).toContain(info?.Config.Image);
+    expect(html).toContain(`<td>${info?.Config.Image}</td>`);
     expect(info?.Image).toBe(t.imageId);
     expect(info?.Config.Env).toEqual(expect.arrayContaining(['GREETING=hello world', 'MODE=test']));
     expect(info?.Config.Labels).toMatchObject({ [workspaceLabels.workspace]: 'alice', [workspaceLabels.creator]: 'alice' });
@@ -62,12 +67,18 @@ describe('create', () => {
 
     expect(await t.resourceRow('container', id)).toMatchObject({ workspace: 'alice', origin: 'platform', createdBy: 'alice', name });
     const audit = await t.auditFor(id);
+    // One record for the request, the start included.
     expect(audit.map((e) => [e.action, e.outcome, e.actorName, e.hostName, e.targetName])).toEqual([
       ['container.create', 'success', 'alice', 'local', name],
-      ['container.start', 'success', 'alice', 'local', name],
     ]);
+    expect(audit[0]?.message).toBe(`Created and started ${name}. Image ${info?.Config.Image}.`);
     // Env values can be secrets: only their names are recorded.
-    expect(audit[0]?.detail).toMatchObject({ envNames: ['GREETING', 'MODE'], cmd: STOPPABLE_ARGV, restricted: true });
+    expect(audit[0]?.detail).toMatchObject({
+      envNames: ['GREETING', 'MODE'],
+      cmd: STOPPABLE_ARGV,
+      restricted: true,
+      start: { ok: true, message: 'Started.' },
+    });
     expect(JSON.stringify(audit[0]?.detail)).not.toContain('hello world');
 
     // The list shows it with the mission's columns.
@@ -262,7 +273,10 @@ describe('bad input: a clear message, a 4xx, and nothing changed', () => {
   });
 
   test('an unknown host or action: 404', async () => {
-    expect((await t.request(`/containers/elsewhere/${running}/stop`, { method: 'POST', cookie: t.alice.cookie })).status).toBe(404);
+    const elsewhere = await t.request(`/containers/elsewhere/${running}/stop`, { method: 'POST', cookie: t.alice.cookie });
+    expect(elsewhere.status).toBe(404);
+    expect(await textOf(elsewhere)).toContain('There is no host named "elsewhere".');
+    expect(await auditRecordsOf(t.db.db, elsewhere)).toMatchObject([{ action: 'container.stop', outcome: 'failure' }]);
     expect((await act(running, 'explode')).status).toBe(404);
     expect((await t.inspect(running))?.State.Running).toBe(true);
   });
@@ -320,6 +334,32 @@ describe('bad input: a clear message, a 4xx, and nothing changed', () => {
     expect((await t.auditFor(running)).at(-1)).toMatchObject({ action: 'container.commit', outcome: 'failure' });
     expect((await t.docker.listImages({ filters: { reference: ['Upper/Case'] } })).length).toBe(0);
     expect((await t.docker.listImages()).length).toBeLessThanOrEqual(before + 1);
+  });
+});
+
+describe('fail closed', () => {
+  test('with the audit table unwritable, a container start is refused and the container stays stopped', async () => {
+    const account = await createRestrictedAccount(t.db);
+    try {
+      // The same app on the application's production account, whose audit INSERT right can be taken away.
+      const { request } = await createTestApp({ db: { ...t.db, db: account.db }, agents: t.agents });
+      const id = idFromRow(await textOf(await t.create(t.alice, { name: `${t.prefix}-closed`, start: '' })));
+      const start = () => request(`/containers/local/${id}/start`, { method: 'POST', cookie: t.alice.cookie, htmx: true });
+
+      const refused = await withAuditUnwritable(account, start);
+      expect(refused.status).toBe(503);
+      expect(await textOf(refused)).toContain(auditUnwritableMessage);
+      expect((await t.inspect(id))?.State.Status).toBe('created');
+      expect((await t.auditFor(id)).map((e) => e.action)).toEqual(['container.create']);
+
+      // Writable again: the start happens, with its record.
+      const again = await start();
+      expect(again.status).toBe(200);
+      expect((await t.inspect(id))?.State.Running).toBe(true);
+      expect(await auditRecordsOf(t.db.db, again)).toMatchObject([{ action: 'container.start', outcome: 'success', targetId: id }]);
+    } finally {
+      await account.drop();
+    }
   });
 });
 
