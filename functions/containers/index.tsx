@@ -90,6 +90,11 @@ function formText(form: Record<string, unknown>, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** Berth's labels naming the user as workspace and creator: on every container they create and image they commit. */
+function ownerLabels(user: CurrentUser): Record<string, string> {
+  return { [workspaceLabels.workspace]: user.username, [workspaceLabels.creator]: user.username };
+}
+
 function row(host: Host, container: ContainerSummary, workspace: string) {
   return <ContainerRow hostName={host.name} container={container} workspace={workspace} />;
 }
@@ -104,7 +109,6 @@ export const containerRoutes = new Hono<AppEnv>()
       .flatMap(({ host, containers }) => containers.map(({ container, workspace }) => ({ hostName: host.name, container, workspace })))
       .sort((a, b) => a.hostName.localeCompare(b.hostName) || b.container.created - a.container.created);
     const formHost = listing.hosts[0] ?? null;
-    c.header('Vary', 'HX-Request');
     return c.html(
       <ContainersPage
         user={user}
@@ -146,10 +150,7 @@ export const containerRoutes = new Hono<AppEnv>()
         ports: formText(form, 'ports'),
         restart: formText(form, 'restart'),
       },
-      {
-        labels: { [workspaceLabels.workspace]: user.username, [workspaceLabels.creator]: user.username },
-        restricted: user.role !== 'admin',
-      },
+      { labels: ownerLabels(user), restricted: user.role !== 'admin' },
     );
     if (!parsed.ok) return refuseInput(c, 'container.create', host, { name: wantedName }, parsed.message);
     const request = parsed.value;
@@ -250,7 +251,7 @@ export const containerRoutes = new Hono<AppEnv>()
     const result = await hostClient(c, target.host).request<CommitContainerResult>(
       'POST',
       containerPath(target.id, 'commit'),
-      { repository, tag, labels: { [workspaceLabels.workspace]: user.username, [workspaceLabels.creator]: user.username } },
+      { repository, tag, labels: ownerLabels(user) },
       { timeoutMs: ACTION_TIMEOUT_MS },
     );
     if (!result.ok) return failWith(c, 'container.commit', target.host, target, result);
@@ -275,7 +276,6 @@ export const containerRoutes = new Hono<AppEnv>()
     });
     return c.html(<OobNotice kind="success" message={`Committed ${target.name ?? target.id.slice(0, 12)} to ${reference} (image ${imageId.slice(7, 19)}).`} />);
   });
-
 
 // One route per action (not `/:action`), so the app's route list names each state-changing endpoint.
 for (const action of CONTAINER_ACTIONS) {

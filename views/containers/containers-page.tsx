@@ -1,3 +1,4 @@
+import { HostOptions } from '../host-options.tsx';
 import { Layout, type PageUser } from '../layout.tsx';
 import { Notice } from '../notice.tsx';
 import { ContainerRow, type ContainerRowProps } from './container-row.tsx';
@@ -27,11 +28,7 @@ export function ContainersPage({ user, hostNames, hostFilter, rows, unreachable,
           Host
           <select name="host">
             <option value="">All hosts</option>
-            {hostNames.map((name) => (
-              <option value={name} selected={name === hostFilter}>
-                {name}
-              </option>
-            ))}
+            <HostOptions names={hostNames} selected={hostFilter} />
           </select>
         </label>
         <button type="submit">Show</button>

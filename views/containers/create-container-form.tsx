@@ -1,5 +1,6 @@
 import type { ImageSummary } from '../../agent/protocol/messages.ts';
 import { shortId } from '../format.ts';
+import { HostOptions } from '../host-options.tsx';
 
 export interface ImageChoice {
   id: string;
@@ -41,11 +42,7 @@ export function CreateContainerForm({ hostNames, selectedHost, images }: CreateC
         <label>
           Host
           <select name="host" required hx-get="/containers/image-options" hx-include="this" hx-target="#create-image" hx-swap="innerHTML">
-            {hostNames.map((name) => (
-              <option value={name} selected={name === selectedHost}>
-                {name}
-              </option>
-            ))}
+            <HostOptions names={hostNames} selected={selectedHost} />
           </select>
         </label>
         <label>
