@@ -1,10 +1,5 @@
 import type { ContainerPort } from '../agent/protocol/messages.ts';
 
-/** Unix seconds as `2026-01-01 12:00 UTC`: the page shows one time zone for every host. */
-export function formatUnixTime(seconds: number): string {
-  return `${new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 /** `127.0.0.1:8080→80/tcp` for a published port, `80/tcp` for an exposed one; duplicates (IPv4 and IPv6 of one binding) once. */
 export function formatPorts(ports: ContainerPort[]): string[] {
   const shown = ports.map((port) => {

@@ -20,8 +20,10 @@ import { ImageOptions, toImageChoice } from '../../views/containers/create-conta
 import { OobNotice } from '../../views/notice.tsx';
 import type { AppEnv, CurrentUser } from '../app-env.ts';
 import { audit } from '../audit/audit.ts';
-import { describeAgentFailure, type AgentFailure } from '../hosts/agent-failure.ts';
+import { describeAgentFailure } from '../hosts/agent-failure.ts';
 import { hostClient } from '../hosts/host-client.ts';
+import type { AgentFailure } from '../hosts/host-status.ts';
+import { readForm } from '../forms/read-form.ts';
 import { workspaceLabels } from '../resources/labels.ts';
 import { requireHost, requireVisibleResource } from '../resources/require-visible.ts';
 import { parseCommitTarget } from './commit-target.ts';
@@ -85,11 +87,6 @@ async function refuseInput(c: Context<AppEnv>, action: string, host: Host, targe
   throw new HTTPException(400, { message });
 }
 
-function formText(form: Record<string, unknown>, name: string): string {
-  const value = form[name];
-  return typeof value === 'string' ? value : '';
-}
-
 /** Berth's labels naming the user as workspace and creator: on every container they create and image they commit. */
 function ownerLabels(user: CurrentUser): Record<string, string> {
   return { [workspaceLabels.workspace]: user.username, [workspaceLabels.creator]: user.username };
@@ -135,20 +132,20 @@ export const containerRoutes = new Hono<AppEnv>()
 
   .post('/', async (c) => {
     const user = signedInUser(c);
-    const form = await c.req.parseBody();
-    const host = await requireHost(c, formText(form, 'host'), 'container.create');
-    const wantedName = formText(form, 'name').trim() || null;
-    const imageId = formText(form, 'image');
+    const field = await readForm(c);
+    const host = await requireHost(c, field('host'), 'container.create');
+    const wantedName = field('name').trim() || null;
+    const imageId = field('image');
     if (!isImageId(imageId)) return refuseInput(c, 'container.create', host, { name: wantedName }, 'Choose an image from the list.');
     await requireVisibleResource(c, host, 'image', imageId, 'container.create');
     const parsed = parseCreateForm(
       {
         image: imageId,
-        command: formText(form, 'command'),
-        name: formText(form, 'name'),
-        env: formText(form, 'env'),
-        ports: formText(form, 'ports'),
-        restart: formText(form, 'restart'),
+        command: field('command'),
+        name: field('name'),
+        env: field('env'),
+        ports: field('ports'),
+        restart: field('restart'),
       },
       { labels: ownerLabels(user), restricted: user.role !== 'admin' },
     );
@@ -173,7 +170,7 @@ export const containerRoutes = new Hono<AppEnv>()
     // One record for the request: the create, and the start when it was asked for.
     let notice = { kind: 'success' as 'success' | 'error', message: `Created ${container.name}.` };
     let start: { ok: boolean; message: string } | null = null;
-    if (formText(form, 'start') === '1') {
+    if (field('start') === '1') {
       const started = await client.request<ContainerActionResult>('POST', containerPath(container.id, 'start'), undefined, { timeoutMs: ACTION_TIMEOUT_MS });
       start = { ok: started.ok, message: started.ok ? started.data.message : describeAgentFailure(host, started).message };
       if (started.ok && started.data.container) container = started.data.container;
@@ -244,8 +241,8 @@ export const containerRoutes = new Hono<AppEnv>()
   .post('/:host/:id/commit', async (c) => {
     const user = signedInUser(c);
     const target = await requireContainer(c, 'container.commit');
-    const form = await c.req.parseBody();
-    const commitTarget = parseCommitTarget(formText(form, 'image'));
+    const field = await readForm(c);
+    const commitTarget = parseCommitTarget(field('image'));
     if (!commitTarget.ok) return refuseInput(c, 'container.commit', target.host, target, commitTarget.message);
     const { repository, tag } = commitTarget.value;
     const result = await hostClient(c, target.host).request<CommitContainerResult>(

@@ -5,7 +5,8 @@ import { listResources } from '../../db/queries/resources.ts';
 import type { Host } from '../../db/schema.ts';
 import type { ContainerSummary, ImageSummary } from '../../agent/protocol/messages.ts';
 import type { AppEnv } from '../app-env.ts';
-import { askAllHosts, hostClient, type HostAnswer } from '../hosts/host-client.ts';
+import { askAllHosts, askOneHost, type HostAnswer } from '../hosts/host-client.ts';
+import { hostFailureMessage } from '../hosts/host-status.ts';
 import { canAccessWorkspace } from '../resources/visibility.ts';
 
 export interface VisibleOnHost {
@@ -26,13 +27,13 @@ export async function listVisibleOnHosts(
 ): Promise<{ hosts: VisibleOnHost[]; unreachable: string[] }> {
   const deps = { db: c.get('db'), clock: c.get('clock') };
   const answers: HostAnswer<HostSnapshot>[] = onlyHost
-    ? [{ host: onlyHost, result: await fetchAndReconcile(deps, onlyHost, hostClient(c, onlyHost)) }]
+    ? [await askOneHost(c, onlyHost, (client, host) => fetchAndReconcile(deps, host, client))]
     : await askAllHosts(c, (client, host) => fetchAndReconcile(deps, host, client));
   const hosts: VisibleOnHost[] = [];
   const unreachable: string[] = [];
   for (const { host, result } of answers) {
     if (!result.ok) {
-      unreachable.push(`Host ${host.name} is unreachable: ${result.message}`);
+      unreachable.push(hostFailureMessage(host.name, result));
       continue;
     }
     hosts.push(await visibleOnHost(c, host, result.data));

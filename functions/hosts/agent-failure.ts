@@ -1,8 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AgentResult } from '../../agent/client/agent-client.ts';
 import type { Host } from '../../db/schema.ts';
-
-export type AgentFailure = Extract<AgentResult<unknown>, { ok: false }>;
+import { hostFailureMessage, type AgentFailure } from './host-status.ts';
 
 /**
  * The status and sentence for a failed agent call. The agent's own refusals
@@ -16,7 +14,7 @@ export function describeAgentFailure(host: Host, failure: AgentFailure): { statu
       if (failure.status === 401) return { status: 502, message: `The agent on ${host.name} refused Berth's signature: ${failure.message}` };
       return { status: (failure.status ?? 400) as ContentfulStatusCode, message: failure.message };
     case 'unreachable':
-      return { status: 503, message: `Host ${host.name} is unreachable: ${failure.message}` };
+      return { status: 503, message: hostFailureMessage(host.name, failure) };
     case 'timeout':
       return { status: 504, message: `Outcome unknown on ${host.name}: ${failure.message} Check the host before trying again.` };
     case 'unverified':

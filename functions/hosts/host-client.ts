@@ -32,11 +32,16 @@ export async function askAllHosts<T>(
   ask: (client: HostClient, host: Host) => Promise<AgentResult<T>>,
 ): Promise<HostAnswer<T>[]> {
   const hosts = await listHosts(c.get('db'));
-  return Promise.all(
-    hosts.map(async (host) => {
-      const result = await ask(hostClient(c, host), host);
-      await recordHostStatus({ db: c.get('db'), clock: c.get('clock') }, host, result);
-      return { host, result };
-    }),
-  );
+  return Promise.all(hosts.map((host) => askOneHost(c, host, ask)));
+}
+
+/** The same for one host (a page filtered to it): its answer also updates its status. */
+export async function askOneHost<T>(
+  c: Context<AppEnv>,
+  host: Host,
+  ask: (client: HostClient, host: Host) => Promise<AgentResult<T>>,
+): Promise<HostAnswer<T>> {
+  const result = await ask(hostClient(c, host), host);
+  await recordHostStatus({ db: c.get('db'), clock: c.get('clock') }, host, result);
+  return { host, result };
 }

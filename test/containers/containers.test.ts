@@ -1,6 +1,7 @@
 // Every container operation through the app, against a real agent, real Docker and real MySQL.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { generateKeyPair } from '../../agent/protocol/keys.ts';
 import { upsertHost } from '../../db/queries/hosts.ts';
 import { hosts } from '../../db/schema.ts';
 import { auditUnwritableMessage } from '../../functions/middleware/audit-writable.ts';
@@ -385,7 +386,8 @@ describe('the agent refuses a raw Docker body', () => {
 describe('the page across hosts', () => {
   test('a host that is down shows a notice and the rest of the page works; ?host= filters', async () => {
     const id = await createRunning({ name: `${t.prefix}-seen` });
-    await upsertHost(t.db.db, { name: 'down', agentUrl: 'http://127.0.0.1:1', agentPublicKey: t.local.host.agentPublicKey, createdAt: new Date() });
+    const { publicKey } = await generateKeyPair();
+    await upsertHost(t.db.db, { name: 'down', agentUrl: 'http://127.0.0.1:1', agentPublicKey: publicKey.encoded, createdAt: new Date() });
     try {
       const all = await textOf(await t.request('/containers', { cookie: t.alice.cookie }));
       expect(all).toMatch(/Host down is unreachable: The agent at http:\/\/127\.0\.0\.1:1 is unreachable/);

@@ -5,6 +5,7 @@ import type { AgentClient, HostClient } from '../../agent/client/agent-client.ts
 import type { KeyPair } from '../../agent/protocol/keys.ts';
 import { startAgent, type RunningAgent } from '../../agent/server/start-agent.ts';
 import { upsertHost } from '../../db/queries/hosts.ts';
+import { agentHostOf } from '../../functions/hosts/host-client.ts';
 import type { Host } from '../../db/schema.ts';
 import type { TestDatabase } from './database.ts';
 
@@ -56,7 +57,7 @@ export async function startTestAgentHost(options: {
   return {
     host,
     agent,
-    client: (actor = 'system') => options.agents.forHost({ url: host.agentUrl, agentPublicKey: host.agentPublicKey }, actor),
+    client: (actor = 'system') => options.agents.forHost(agentHostOf(host), actor),
     async close() {
       await agent.close();
       await rm(keyDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import type { ContainerAction, ContainerSummary } from '../../agent/protocol/messages.ts';
-import { formatPorts, formatUnixTime, shortId } from '../format.ts';
+import { formatPorts, shortId } from '../format.ts';
+import { UtcTime } from '../utc-time.tsx';
 
 export interface ContainerRowProps {
   hostName: string;
@@ -51,42 +52,46 @@ export function ContainerRow({ hostName, container, workspace }: ContainerRowPro
       <td class="command">
         <code>{container.command}</code>
       </td>
-      <td>{formatUnixTime(container.created)}</td>
+      <td>
+        <UtcTime at={new Date(container.created * 1000)} />
+      </td>
       <td>{container.status}</td>
       <td class="ports">{ports.length ? ports.map((port) => <div>{port}</div>) : '—'}</td>
       <td>{workspace}</td>
       <td>{hostName}</td>
       <td class="actions">
-        {actionsFor(state).map((action) => (
+        <div class="row-actions">
+          {actionsFor(state).map((action) => (
+            <button
+              type="button"
+              class={action === 'kill' ? 'secondary' : undefined}
+              hx-post={containerHref(hostName, id, `/${action}`)}
+              hx-target="closest tr"
+              hx-swap="outerHTML"
+              {...(action === 'kill' ? { 'hx-confirm': `Kill ${label}? It gets no chance to shut down cleanly.` } : {})}
+            >
+              {ACTION_LABELS[action]}
+            </button>
+          ))}
           <button
             type="button"
-            class={action === 'kill' ? 'secondary' : undefined}
-            hx-post={containerHref(hostName, id, `/${action}`)}
+            class="secondary"
+            hx-delete={containerHref(hostName, id, running ? '?force=1' : '')}
             hx-target="closest tr"
-            hx-swap="outerHTML"
-            {...(action === 'kill' ? { 'hx-confirm': `Kill ${label}? It gets no chance to shut down cleanly.` } : {})}
+            hx-swap="delete"
+            hx-confirm={running ? `Force-remove the running container ${label}? It is killed and deleted.` : `Remove ${label}?`}
           >
-            {ACTION_LABELS[action]}
+            {running ? 'Force remove' : 'Remove'}
           </button>
-        ))}
-        <button
-          type="button"
-          class="secondary"
-          hx-delete={containerHref(hostName, id, running ? '?force=1' : '')}
-          hx-target="closest tr"
-          hx-swap="delete"
-          hx-confirm={running ? `Force-remove the running container ${label}? It is killed and deleted.` : `Remove ${label}?`}
-        >
-          {running ? 'Force remove' : 'Remove'}
-        </button>
-        <a href={`/logs/${encodeURIComponent(hostName)}/${encodeURIComponent(id)}`}>Logs</a>
-        <details>
-          <summary>Commit</summary>
-          <form hx-post={containerHref(hostName, id, '/commit')} hx-swap="none">
-            <input name="image" required placeholder="repository:tag" aria-label="New image repository:tag" />
-            <button type="submit">Commit</button>
-          </form>
-        </details>
+          <a href={`/logs/${encodeURIComponent(hostName)}/${encodeURIComponent(id)}`}>Logs</a>
+          <details>
+            <summary>Commit</summary>
+            <form hx-post={containerHref(hostName, id, '/commit')} hx-swap="none">
+              <input name="image" required placeholder="repository:tag" aria-label="New image repository:tag" />
+              <button type="submit">Commit</button>
+            </form>
+          </details>
+        </div>
       </td>
     </tr>
   );
