@@ -1,41 +1,29 @@
-// The /containers page in a real browser: htmx swaps rows, removes them, and
-// shows results and errors in the message area, under the strict CSP.
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
-import { chromium, type Browser, type Page } from 'playwright-core';
+// The /containers page in a real browser against Berth as `npm start` runs it:
+// htmx swaps rows, removes them, and shows results and errors in the message
+// area, under the strict CSP.
+import Dockerode from 'dockerode';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { staticAssets } from '../../functions/node/static-assets.ts';
-import { sessionCookieName } from '../../functions/auth/sessions.ts';
-import { createTestApp, testConfig } from '../support/app.ts';
-import { startContainersTestbed, STOPPABLE, type ContainersTestbed } from '../containers/support.ts';
+import { STOPPABLE, IMAGE } from '../containers/support.ts';
+import { createSignedInUser } from '../support/app.ts';
+import { launchBrowser, screenshot } from './support/browser.ts';
+import { startTestBerth, type RunningBerth } from './support/berth-server.ts';
 
-let t: ContainersTestbed;
-let server: ServerType;
-let origin: string;
+const docker = new Dockerode();
+const prefix = `berth-t-e2e-${crypto.randomUUID().slice(0, 8)}`;
+let berth: RunningBerth;
 let browser: Browser;
 let page: Page;
 /** Script errors and CSP violations ("Refused to …") seen in the page. */
 const problems: string[] = [];
 
 beforeAll(async () => {
-  t = await startContainersTestbed('e2e');
-  // Listen first: the app must know its own origin for the CSRF check.
-  let handle: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
-  server = serve({ fetch: (request) => handle(request), port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { app } = await createTestApp({ db: t.db, agents: t.agents, config: { origins: [origin] } });
-  const root = new Hono();
-  root.use('/static/*', await staticAssets());
-  root.route('/', app);
-  handle = root.fetch;
-
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+  berth = await startTestBerth();
+  browser = await launchBrowser();
+  const alice = await createSignedInUser(berth.db, 'alice');
+  const [name, value] = alice.cookie.split('=') as [string, string];
   const context = await browser.newContext();
-  const [name, value] = t.alice.cookie.split('=') as [string, string];
-  expect(name).toBe(sessionCookieName(testConfig()));
-  await context.addCookies([{ name, value, url: origin }]);
+  await context.addCookies([{ name, value, url: berth.url }]);
   page = await context.newPage();
   page.on('console', (message) => {
     // The refused actions' 4xx answers are logged by the browser as failed loads: expected here.
@@ -43,48 +31,53 @@ beforeAll(async () => {
   });
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('dialog', (dialog) => void dialog.accept());
-  // The first sync makes our image public, so alice can pick it.
-  await page.goto(`${origin}/containers`);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
-  await t?.close();
+  const ours = await docker.listContainers({ all: true, filters: { name: [prefix] } });
+  await Promise.all(ours.map((container) => docker.getContainer(container.Id).remove({ force: true }).catch(() => {})));
+  await berth?.close();
 });
 
+const within = { timeout: 15_000 };
+
 test('create, stop, a refused duplicate, a refused commit, and remove, all in the page', async () => {
-  const name = `${t.prefix}-page`;
-  await page.goto(`${origin}/containers`);
+  const imageId = (await docker.getImage(IMAGE).inspect()).Id;
+  const name = `${prefix}-page`;
+  // The first visit syncs the host: what exists, our image included, is public.
+  await page.goto(`${berth.url}/containers`);
   await page.getByText('Create a container').click();
-  await page.locator('#create-image').selectOption(t.imageId);
+  await page.locator('#create-image').selectOption(imageId);
   await page.locator('input[name=command]').fill(STOPPABLE);
   await page.locator('input[name=name]').fill(name);
   await page.locator('textarea[name=ports]').fill('127.0.0.1::80');
   await page.getByRole('button', { name: 'Create', exact: true }).click();
 
   const row = page.locator('#container-rows tr', { hasText: name });
-  await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
-  await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toContain(`Created and started ${name}.`);
+  const messages = page.locator('#messages');
+  await expect.poll(() => row.count(), within).toBe(1);
+  await expect.poll(() => messages.textContent(), within).toContain(`Created and started ${name}.`);
   expect(await row.textContent()).toMatch(/Up /);
+  await screenshot(page, 'containers-created');
 
   await row.getByRole('button', { name: 'Stop' }).click();
-  await expect.poll(() => row.textContent(), { timeout: 15_000 }).toMatch(/Exited/);
-  await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toContain(`${name}: Stopped.`);
+  await expect.poll(() => row.textContent(), within).toMatch(/Exited/);
+  await expect.poll(() => messages.textContent(), within).toContain(`${name}: Stopped.`);
 
   // Docker refuses the same name again: the message shows, no row is added.
   await page.getByRole('button', { name: 'Create', exact: true }).click();
-  await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toMatch(/is already in use/);
+  await expect.poll(() => messages.textContent(), within).toMatch(/is already in use/);
   expect(await row.count()).toBe(1);
 
   await row.getByText('Commit', { exact: true }).first().click();
   await row.locator('input[name=image]').fill('Not A Name');
   await row.getByRole('button', { name: 'Commit' }).click();
-  await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toMatch(/not a valid repository name/);
+  await expect.poll(() => messages.textContent(), within).toMatch(/not a valid repository name/);
   expect(await row.count()).toBe(1);
 
   await row.getByRole('button', { name: 'Remove' }).click();
-  await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(0);
-  await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toContain(`${name}: Removed.`);
+  await expect.poll(() => row.count(), within).toBe(0);
+  await expect.poll(() => messages.textContent(), within).toContain(`${name}: Removed.`);
   expect(problems).toEqual([]);
 });
