@@ -43,7 +43,16 @@ export interface AppDeps {
   clientAddress: (c: Context) => string | null;
   /** The control plane's public key (base64url), shown to admins to start new agents with. */
   controlPlanePublicKey: string;
+  runInBackground: RunInBackground;
 }
+
+/**
+ * Keeps work going after the response is sent (a pull's outcome is recorded
+ * when the pull ends, watched or not). Node: the promise just runs on, its
+ * failure logged; Workers: `ctx.waitUntil`. The promise must not reject
+ * unhandled: callers catch what they can, the runtime logs the rest.
+ */
+export type RunInBackground = (work: Promise<unknown>) => void;
 
 export type AppEnv = {
   Variables: {
@@ -52,6 +61,7 @@ export type AppEnv = {
     clock: Clock;
     config: AppConfig;
     logger: Logger;
+    runInBackground: RunInBackground;
     clientAddress: string | null;
     requestId: string;
     user: CurrentUser | null;

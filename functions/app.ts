@@ -8,6 +8,7 @@ import { authRoutes } from './auth/index.ts';
 import { healthRoutes } from './health/index.ts';
 import { homeRoutes } from './home/index.tsx';
 import { hostRoutes } from './hosts/index.tsx';
+import { imageRoutes } from './images/index.tsx';
 import { requireAuditWritable } from './middleware/audit-writable.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { injectDeps } from './middleware/inject-deps.ts';
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps) {
   app.route('/account', accountRoutes);
   app.route('/users', usersRoutes);
   app.route('/containers', containerRoutes);
+  app.route('/images', imageRoutes);
 
   app.onError(renderError);
   app.notFound(renderNotFound);

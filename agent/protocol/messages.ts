@@ -5,6 +5,7 @@ export const AGENT_PATHS = {
   info: '/v1/info',
   containers: '/v1/containers',
   images: '/v1/images',
+  pulls: '/v1/pulls',
 } as const;
 
 export interface AgentInfo {
@@ -72,7 +73,8 @@ export type AgentErrorCode =
   | 'docker-unreachable'
   | 'docker-error'
   | 'internal'
-  | 'policy-refused';
+  | 'policy-refused'
+  | 'too-many-pulls';
 
 /** Body of every agent error response. */
 export interface AgentError {
@@ -186,6 +188,33 @@ export interface ContainerDetail {
     startedAt: string;
     finishedAt: string;
   };
+
+// ---- Images: inspect, pull jobs, remove, tag, untag ----
+
+/** `/v1/images/:id` and its sub-paths; the id is a full `sha256:` image id. */
+export function imagePath(id: string, suffix?: 'tag'): string {
+  const base = `${AGENT_PATHS.images}/${encodeURIComponent(id)}`;
+  return suffix ? `${base}/${suffix}` : base;
+}
+
+/** `DELETE` this to remove one tag (`repository:tag`) of the image `imageId`. */
+export function imageTagPath(reference: string, imageId: string): string {
+  return `${AGENT_PATHS.images}/tags/${encodeURIComponent(reference)}?image=${encodeURIComponent(imageId)}`;
+}
+
+/** `GET` this for a pull job's NDJSON stream of PullFrame. */
+export function pullPath(pullId: string): string {
+  return `${AGENT_PATHS.pulls}/${encodeURIComponent(pullId)}`;
+}
+
+/** `GET /v1/images/:id`: what the page shows of one image beyond the list. */
+export interface ImageDetail extends ImageSummary {
+  /** The image this one was committed or built on, or '' (pulled images have none). */
+  parent: string;
+  comment: string;
+  author: string;
+  architecture: string;
+  os: string;
   cmd: string[];
   entrypoint: string[];
   env: string[];
@@ -195,4 +224,74 @@ export interface ContainerDetail {
   restartPolicy: RestartPolicy;
   networkMode: string;
   privileged: boolean;
+
+  /** e.g. `80/tcp`. */
+  exposedPorts: string[];
+}
+
+/** Body of `POST /v1/pulls`, answered 202 with PullStarted. */
+export interface StartPullRequest {
+  reference: string;
+}
+
+export interface PullStarted {
+  pullId: string;
+  /** The reference as the agent normalized it (`latest` added when no tag or digest was given). */
+  reference: string;
+}
+
+/** One layer as Docker last reported it; `current`/`total` in bytes while downloading or extracting. */
+export interface PullLayer {
+  id: string;
+  status: string;
+  current?: number;
+  total?: number;
+}
+
+export type PullState = 'running' | 'done' | 'error';
+
+export interface PullSummary {
+  pullId: string;
+  reference: string;
+  /** The user who started it, as signed in the request. */
+  actor: string;
+  /** Milliseconds since the epoch, on the agent's clock. */
+  startedAt: number;
+  state: PullState;
+  /** Docker's last status line, or its error once the pull failed. */
+  message: string;
+  /** Set once done. */
+  imageId: string | null;
+}
+
+/**
+ * Frames of `GET /v1/pulls/:pullId`: first `pull` (the job as it stands),
+ * then `layer` and `status` updates (a slow reader gets each layer's latest
+ * state rather than every step), then exactly one final `done` or `error`.
+ * A pull whose Docker stream reported an error ends with `error`, even though
+ * Docker answered 200.
+ */
+export type PullFrame =
+  | { type: 'pull'; pull: PullSummary }
+  | { type: 'layer'; layer: PullLayer }
+  | { type: 'status'; message: string }
+  | { type: 'done'; imageId: string; message: string }
+  | { type: 'error'; message: string };
+
+/** What `DELETE /v1/images/:id` and the untag endpoint did, in Docker's words. */
+export interface RemoveImageResult {
+  /** References removed, e.g. `busybox:latest`. */
+  untagged: string[];
+  /** Image ids deleted: the image itself and, unless `noprune`, its untagged parents. */
+  deleted: string[];
+}
+
+/** Body of `POST /v1/images/:id/tag`: the new `repository[:tag]`. */
+export interface TagImageRequest {
+  reference: string;
+}
+
+export interface TagImageResult {
+  /** The tag as Docker now lists it, e.g. `team/app:1.0`. */
+  reference: string;
 }

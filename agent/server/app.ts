@@ -2,6 +2,7 @@ import type Dockerode from 'dockerode';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { createPullJobs } from '../docker/pull-jobs.ts';
 import type { KeyPair, PublicKey } from '../protocol/keys.ts';
 import { AGENT_PATHS } from '../protocol/messages.ts';
 import { createNonceCache } from '../protocol/nonce-cache.ts';
@@ -14,6 +15,7 @@ import { requireSignedRequest } from './require-signed-request.ts';
 import { containerRoutes } from './routes/containers.ts';
 import { imageRoutes } from './routes/images.ts';
 import { infoRoutes } from './routes/info.ts';
+import { pullRoutes } from './routes/pulls.ts';
 import { signResponses } from './sign-responses.ts';
 
 export interface AgentAppOptions {
@@ -33,6 +35,8 @@ export interface AgentAppOptions {
   commandCacheSize?: number;
   /** Largest request body accepted; default 1 MiB. */
   maxBodyBytes?: number;
+  /** Pull jobs kept at once, running and finished; default 50. */
+  maxPullJobs?: number;
   logger?: Pick<Console, 'error'>;
 }
 
@@ -49,12 +53,14 @@ export function createAgentApp(options: AgentAppOptions): Hono<AgentEnv> {
   const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
   const logger = options.logger ?? console;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const pulls = createPullJobs({ clock, maxJobs: options.maxPullJobs ?? 50 });
   const app = new Hono<AgentEnv>();
 
   app.use(signResponses(agentKeys.privateKey));
   app.use(async function injectDependencies(c, next) {
     c.set('docker', docker);
     c.set('agentId', agentKeys.publicKey.keyId);
+    c.set('pulls', pulls);
     await next();
   });
   app.use(
@@ -86,6 +92,7 @@ export function createAgentApp(options: AgentAppOptions): Hono<AgentEnv> {
   app.route(AGENT_PATHS.info, infoRoutes);
   app.route(AGENT_PATHS.containers, containerRoutes);
   app.route(AGENT_PATHS.images, imageRoutes);
+  app.route(AGENT_PATHS.pulls, pullRoutes);
 
   app.notFound((c) => {
     const { status, body } = agentError(404, 'not-found', `No agent endpoint ${c.req.method} ${new URL(c.req.url).pathname}.`);

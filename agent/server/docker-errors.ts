@@ -16,8 +16,10 @@ export function fromDockerError(error: unknown): AgentErrorResponse | undefined 
     return agentError(502, 'docker-unreachable', `Docker is unreachable: ${String(message)}`);
   }
   if (typeof statusCode !== 'number') return undefined;
-  // docker-modem prefixes "(HTTP code 404) no such container - "; Docker's own text is in json.message.
-  const dockerMessage = typeof json?.message === 'string' ? json.message : String(message);
+  // docker-modem prefixes "(HTTP code 404) no such container - "; Docker's own text is in json.message,
+  // except for streaming calls (a pull), where only the prefixed message carries it.
+  const dockerMessage =
+    typeof json?.message === 'string' ? json.message : (/^\(HTTP code \d+\) [^-]*- ([\s\S]*?)\s*$/.exec(String(message))?.[1] ?? String(message));
   if (statusCode === 404) return agentError(404, 'not-found', dockerMessage);
   // 304 is Docker's "already in that state" (e.g. starting a running container).
   if (statusCode === 409 || statusCode === 304) return agentError(409, 'conflict', dockerMessage);

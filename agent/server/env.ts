@@ -1,4 +1,5 @@
 import type Dockerode from 'dockerode';
+import type { PullJobs } from '../docker/pull-jobs.ts';
 import type { VerifiedRequest } from '../protocol/signing.ts';
 
 /** What every agent handler can rely on through `c.var`. */
@@ -7,6 +8,8 @@ export interface AgentEnv {
     docker: Dockerode;
     /** This agent's key id. */
     agentId: string;
+    /** This agent's pull jobs (they outlive the requests that start them). */
+    pulls: PullJobs;
     /** Set once the request's signature checked out (after requireSignedRequest). */
     signedRequest: VerifiedRequest;
   };

@@ -10,6 +10,7 @@ export function injectDeps(deps: AppDeps) {
     c.set('config', deps.config);
     c.set('logger', deps.logger);
     c.set('controlPlanePublicKey', deps.controlPlanePublicKey);
+    c.set('runInBackground', deps.runInBackground);
     c.set('clientAddress', deps.clientAddress(c));
     c.set('requestId', crypto.randomUUID());
     c.set('user', null);

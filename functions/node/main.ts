@@ -124,6 +124,9 @@ export async function startBerth(env: NodeJS.ProcessEnv = process.env) {
       (config.trustProxy ? c.req.header('X-Forwarded-For')?.split(',')[0]?.trim() : undefined) ??
       getConnInfo(c).remote.address ??
       null,
+    runInBackground: (work) => {
+      work.catch((err) => logger.error('background work failed', { error: (err as Error).stack ?? String(err) }));
+    },
   });
   const root = new Hono();
   root.use('/static/*', securityHeaders(), await staticAssets());

@@ -27,6 +27,12 @@ const workersScryptCost = { N: 2 ** 15, r: 8, p: 3 };
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: { waitUntil(p: Promise<unknown>): void }): Promise<Response> {
     const database = connectDatabase(env.HYPERDRIVE.connectionString, { connectionLimit: 1, disableEval: true });
+    const logger = {
+      info: (message: string, detail?: Record<string, unknown>) => console.log(JSON.stringify({ level: 'info', message, ...detail })),
+      error: (message: string, detail?: Record<string, unknown>) => console.error(JSON.stringify({ level: 'error', message, ...detail })),
+    };
+    // Work that outlives the response (a pull's outcome) needs the database until it ends.
+    const background: Promise<unknown>[] = [];
     const origins = env.BERTH_ORIGIN.split(',').map((o) => o.trim());
     const app = createApp({
       db: database.db,
@@ -46,21 +52,22 @@ export default {
         agentTimeoutMs: 2000,
         passwordHashCost: workersScryptCost,
       },
-      logger: {
-        info: (message, detail) => console.log(JSON.stringify({ level: 'info', message, ...detail })),
-        error: (message, detail) => console.error(JSON.stringify({ level: 'error', message, ...detail })),
-      },
+      logger,
       clientAddress: (c) => c.req.header('CF-Connecting-IP') ?? null,
       controlPlanePublicKey: env.BERTH_CONTROL_PLANE_PUBLIC_KEY,
+      runInBackground: (work) => {
+        background.push(work.catch((err) => logger.error('background work failed', { error: String(err) })));
+      },
     });
     const response = await app.fetch(request, env);
+    // Work left running after the response (a pull's outcome) and a streamed body
+    // (CSV export, live logs) still read from the pool: close it when both are done.
     if (!response.body) {
-      ctx.waitUntil(database.close());
+      ctx.waitUntil(Promise.allSettled(background).then(() => database.close()));
       return response;
     }
-    // A streamed body (CSV export, live logs) still reads from the pool: close it when the body ends.
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    ctx.waitUntil(response.body.pipeTo(writable).finally(() => database.close()));
+    ctx.waitUntil(Promise.allSettled([response.body.pipeTo(writable), ...background]).then(() => database.close()));
     return new Response(readable, response);
   },
 };

@@ -74,6 +74,7 @@ export async function createTestApp(options: TestAppOptions) {
   const logger = testLogger();
   const generated = await testAgentClient(clock);
   const agents = options.agents ?? generated.agents;
+  const background: Promise<unknown>[] = [];
   const app = createApp({
     db: options.db.db,
     agents,
@@ -82,7 +83,15 @@ export async function createTestApp(options: TestAppOptions) {
     logger,
     clientAddress: (c) => c.req.header('X-Test-Client-Address') ?? options.clientAddress ?? '192.0.2.1',
     controlPlanePublicKey: options.controlPlanePublicKey ?? generated.keys.publicKey.encoded,
+    runInBackground: (work) => {
+      background.push(work);
+    },
   });
+
+  /** Waits for the work the app left running after its responses (e.g. a pull's outcome record); rejects if any failed. */
+  async function settleBackground(): Promise<void> {
+    while (background.length > 0) await Promise.all(background.splice(0));
+  }
 
   /** A request from Berth's own page (same origin), with an optional session cookie. */
   function request(path: string, init: RequestInit & { cookie?: string; htmx?: boolean } = {}) {
@@ -99,7 +108,7 @@ export async function createTestApp(options: TestAppOptions) {
     return request(path, { method: 'POST', body: new URLSearchParams(fields), ...init });
   }
 
-  return { app, logger, agents, request, postForm };
+  return { app, logger, agents, request, postForm, settleBackground };
 }
 
 async function insertTestUser(db: TestDatabase, username: string, role: 'admin' | 'user', passwordHash: string, now: number) {
