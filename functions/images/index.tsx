@@ -194,18 +194,23 @@ export const imageRoutes = new Hono<AppEnv>()
     return streamSSE(c, async (sse) => {
       sse.onAbort(() => reader.cancel().catch(() => {}));
       let view = pullViewOf(host.name, first.pull);
+      let ended = false;
       await sse.writeSSE({ data: await html(<PullProgress view={view} />) });
       try {
-        for (let next = await reader.read(); !next.done && !sse.aborted; next = await reader.read()) {
-          view = applyPullFrame(view, next.value as PullFrame);
+        // A finished pull is replayed too (its first frame already says done): read up to the final frame.
+        while (!ended && !sse.aborted) {
+          const next = await reader.read();
+          if (next.done) break;
+          const frame = next.value as PullFrame;
+          view = applyPullFrame(view, frame);
+          ended = frame.type === 'done' || frame.type === 'error';
           await sse.writeSSE({ data: await html(<PullProgress view={view} />) });
-          if (view.state !== 'running') break;
         }
       } catch (error) {
         view = { ...view, message: `The connection to the agent was lost (${(error as Error).message}); reload the page to watch the pull again.` };
       }
       if (sse.aborted) return;
-      if (view.state === 'running') {
+      if (!ended) {
         await sse.writeSSE({ data: await html(<PullProgress view={{ ...view, message: 'The agent stopped sending progress; reload the page to watch the pull again.' }} />) });
       }
       if (view.state === 'done') await sse.writeSSE({ event: 'pulled', data: view.pullId });

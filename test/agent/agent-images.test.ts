@@ -13,7 +13,7 @@ import {
   type RemoveImageResult,
 } from '../../agent/protocol/messages.ts';
 import { createNdjsonParser } from '../../agent/protocol/ndjson.ts';
-import { commitImage, docker, inspectImage, pushFreshImage, REGISTRY, removeImagesNamed, uniquePrefix, waitForBaseImage } from '../images/support.ts';
+import { commitImage, docker, inspectImage, pushFreshImage, REGISTRY, removeOurImages, uniquePrefix, waitForBaseImage } from '../images/support.ts';
 import { appWithClient } from './support.ts';
 
 const prefix = uniquePrefix('agent-images');
@@ -41,7 +41,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await removeImagesNamed([prefix, `${REGISTRY}/berth-test/${pushedName}`]);
+  await removeOurImages([prefix, `${REGISTRY}/berth-test/${pushedName}`]);
 });
 
 describe('pull jobs', () => {

@@ -12,6 +12,9 @@ export const REGISTRY = '127.0.0.1:5000';
 
 export const docker = new Dockerode();
 
+/** Every image this test process committed, so cleanup also finds the ones left untagged. */
+const made: string[] = [];
+
 /** Waits for the base image (test/images/build.sh may still be building it). */
 export async function waitForBaseImage(): Promise<string> {
   await vi.waitFor(() => docker.getImage(BASE_IMAGE).inspect(), { timeout: 170_000, interval: 1_000 });
@@ -45,6 +48,7 @@ export async function commitImage(repository: string, tag: string, options: Comm
       ? [`LABEL ${workspaceLabels.workspace}=${options.owner}`, `LABEL ${workspaceLabels.creator}=${options.owner}`]
       : [];
     const { Id } = (await container.commit({ repo: repository, tag, changes })) as { Id: string };
+    made.push(Id);
     return Id;
   } finally {
     await container.remove({ force: true });
@@ -89,15 +93,20 @@ export async function pushFreshImage(name: string, bytes = 1_500_000): Promise<s
   return reference;
 }
 
-/** Removes every image whose tag starts with one of the prefixes, and their containers. */
-export async function removeImagesNamed(prefixes: string[]): Promise<void> {
+/**
+ * Removes the images this process made and every image tagged under one of
+ * the prefixes (pulled ones), children before parents, with the containers
+ * that use them.
+ */
+export async function removeOurImages(prefixes: string[]): Promise<void> {
   const images = await docker.listImages({ all: true });
-  const ours = images.filter((image) => (image.RepoTags ?? []).some((tag) => prefixes.some((prefix) => tag.startsWith(prefix))));
+  const tagged = images.filter((image) => (image.RepoTags ?? []).some((tag) => prefixes.some((prefix) => tag.startsWith(prefix))));
+  const ours = [...tagged.map((image) => image.Id), ...made.toReversed()];
   const containers = await docker.listContainers({ all: true });
   for (const container of containers) {
-    if (ours.some((image) => image.Id === container.ImageID)) await docker.getContainer(container.Id).remove({ force: true }).catch(() => {});
+    if (ours.includes(container.ImageID)) await docker.getContainer(container.Id).remove({ force: true }).catch(() => {});
   }
-  for (const image of ours) await removeIfPresent(image.Id);
+  for (const id of ours) await removeIfPresent(id);
 }
 
 /** The response body with hono/jsx's entity escapes decoded, for asserting on messages. */
