@@ -188,6 +188,16 @@ export interface ContainerDetail {
     startedAt: string;
     finishedAt: string;
   };
+  cmd: string[];
+  entrypoint: string[];
+  env: string[];
+  workingDir: string;
+  labels: Record<string, string>;
+  ports: ContainerPort[];
+  restartPolicy: RestartPolicy;
+  networkMode: string;
+  privileged: boolean;
+}
 
 // ---- Images: inspect, pull jobs, remove, tag, untag ----
 
@@ -219,12 +229,6 @@ export interface ImageDetail extends ImageSummary {
   entrypoint: string[];
   env: string[];
   workingDir: string;
-  labels: Record<string, string>;
-  ports: ContainerPort[];
-  restartPolicy: RestartPolicy;
-  networkMode: string;
-  privileged: boolean;
-
   /** e.g. `80/tcp`. */
   exposedPorts: string[];
 }
