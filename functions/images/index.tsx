@@ -24,7 +24,9 @@ import { OobNotice } from '../../views/notice.tsx';
 import { shortId } from '../../views/format.ts';
 import type { AppEnv, CurrentUser } from '../app-env.ts';
 import { audit } from '../audit/audit.ts';
-import { describeAgentFailure, type AgentFailure } from '../hosts/agent-failure.ts';
+import { readForm } from '../forms/read-form.ts';
+import { describeAgentFailure } from '../hosts/agent-failure.ts';
+import type { AgentFailure } from '../hosts/host-status.ts';
 import { hostClient } from '../hosts/host-client.ts';
 import { requireHost, requireVisibleResource } from '../resources/require-visible.ts';
 import { recordPullOutcome } from './pull-outcome.ts';
@@ -84,14 +86,9 @@ async function refuseInput(c: Context<AppEnv>, action: string, host: Host, targe
   throw new HTTPException(400, { message });
 }
 
-/** A form field, from the body or, for DELETE (htmx sends its form in the query), the query string. */
-async function field(c: Context<AppEnv>, name: string): Promise<string> {
-  const fromQuery = c.req.query(name);
-  if (fromQuery !== undefined) return fromQuery;
-  const type = c.req.header('Content-Type') ?? '';
-  if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) return '';
-  const value = (await c.req.parseBody())[name];
-  return typeof value === 'string' ? value : '';
+/** A DELETE's form field: htmx sends a DELETE form in the query string; a body is read too. */
+async function deleteField(c: Context<AppEnv>, name: string): Promise<string> {
+  return c.req.query(name) ?? (await readForm(c))(name);
 }
 
 /** The image as it is now, as a row, or null (with the failure) if the agent cannot say. */
@@ -136,9 +133,9 @@ export const imageRoutes = new Hono<AppEnv>()
   // Starts a pull on the agent and answers with its live panel; the outcome is recorded in the background.
   .post('/pull', async (c) => {
     const user = signedInUser(c);
-    const form = await c.req.parseBody();
-    const host = await requireHost(c, typeof form.host === 'string' ? form.host : '', 'image.pull');
-    const typed = typeof form.reference === 'string' ? form.reference.trim() : '';
+    const field = await readForm(c);
+    const host = await requireHost(c, field('host'), 'image.pull');
+    const typed = field('reference').trim();
     const parsed = parseImageReference(typed);
     if (!parsed.ok) return refuseInput(c, 'image.pull', host, { name: typed.slice(0, 255) || null }, parsed.message);
     const reference = formatImageReference(parsed.reference);
@@ -222,8 +219,8 @@ export const imageRoutes = new Hono<AppEnv>()
   // Remove in one of the four modes: force × prune (untagged parents).
   .delete('/:host/:id', async (c) => {
     const target = await requireImage(c, 'image.remove');
-    const force = (await field(c, 'force')) === '1';
-    const prune = (await field(c, 'prune')) === '1';
+    const force = (await deleteField(c, 'force')) === '1';
+    const prune = (await deleteField(c, 'prune')) === '1';
     const path = `${imagePath(target.id)}?force=${force ? 1 : 0}&noprune=${prune ? 0 : 1}`;
     const result = await hostClient(c, target.host).request<RemoveImageResult>('DELETE', path, undefined, { timeoutMs: ACTION_TIMEOUT_MS });
     if (!result.ok) return failWith(c, 'image.remove', target.host, target, result);
@@ -243,7 +240,7 @@ export const imageRoutes = new Hono<AppEnv>()
 
   .post('/:host/:id/tags', async (c) => {
     const target = await requireImage(c, 'image.tag');
-    const typed = (await field(c, 'tag')).trim();
+    const typed = (await readForm(c))('tag').trim();
     const parsed = parseTagReference(typed);
     if (!parsed.ok) return refuseInput(c, 'image.tag', target.host, { id: target.id, name: target.name }, parsed.message);
     const reference = formatImageReference(parsed.reference);
@@ -267,7 +264,7 @@ export const imageRoutes = new Hono<AppEnv>()
 
   .delete('/:host/:id/tags', async (c) => {
     const target = await requireImage(c, 'image.untag');
-    const typed = (await field(c, 'tag')).trim();
+    const typed = (await deleteField(c, 'tag')).trim();
     const parsed = parseTagReference(typed);
     if (!parsed.ok) return refuseInput(c, 'image.untag', target.host, { id: target.id, name: target.name }, parsed.message);
     const reference = formatImageReference(parsed.reference);

@@ -4,7 +4,8 @@ import { AGENT_PATHS, type ImageSummary, type PullSummary } from '../../agent/pr
 import { listResources } from '../../db/queries/resources.ts';
 import type { Host } from '../../db/schema.ts';
 import type { AppEnv, CurrentUser } from '../app-env.ts';
-import { askAllHosts, hostClient, type HostAnswer } from '../hosts/host-client.ts';
+import { askAllHosts, askOneHost, type HostAnswer } from '../hosts/host-client.ts';
+import { hostFailureMessage } from '../hosts/host-status.ts';
 import { canAccessWorkspace } from '../resources/visibility.ts';
 import { fetchAndReconcile } from '../sync/reconcile.ts';
 
@@ -51,16 +52,14 @@ export async function listVisibleImages(
     // The pull list is a convenience: without it the images still show.
     return { ok: true, data: { images: snapshot.data.images, pulls: pulls.ok ? pulls.data : [] } };
   };
-  const answers: HostAnswer<HostImages>[] = onlyHost
-    ? [{ host: onlyHost, result: await ask(hostClient(c, onlyHost), onlyHost) }]
-    : await askAllHosts(c, ask);
+  const answers: HostAnswer<HostImages>[] = onlyHost ? [await askOneHost(c, onlyHost, ask)] : await askAllHosts(c, ask);
 
   const images: VisibleImage[] = [];
   const pulls: VisiblePull[] = [];
   const unreachable: string[] = [];
   for (const { host, result } of answers) {
     if (!result.ok) {
-      unreachable.push(`Host ${host.name} is unreachable: ${result.message}`);
+      unreachable.push(hostFailureMessage(host.name, result));
       continue;
     }
     const workspaces = new Map((await listResources(deps.db, host.id, 'image')).map((row) => [row.dockerId, row.workspace]));

@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, resources, type AuditEvent } from '../../db/schema.ts';
 import { startTestAgentHost, type TestAgentHost } from '../support/agent-host.ts';
+import { auditRecordsOf } from '../support/audit-records.ts';
 import { createSignedInUser, createTestApp, testAgentClient } from '../support/app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import {
@@ -207,15 +208,16 @@ describe('pull', () => {
     expect(response.status).toBe(400);
     expect(await textOf(response)).toContain(fragment);
     expect(response.headers.get('HX-Retarget')).toBe('#messages');
-    const [record] = await auditOf('image.pull', { actorName: 'alice' }).then((rows) => rows.filter((row) => row.requestId === response.headers.get('X-Request-Id')));
-    expect(record).toMatchObject({ outcome: 'failure', message: expect.stringContaining(fragment) });
+    expect(await auditRecordsOf(db.db, response)).toMatchObject([
+      { action: 'image.pull', outcome: 'failure', actorName: 'alice', message: expect.stringContaining(fragment) },
+    ]);
   });
 
   it('refuses an unknown host with 404 and a failure record', async () => {
     const response = await pull(alice, 'busybox', 'nowhere');
     expect(response.status).toBe(404);
     expect(await textOf(response)).toContain('There is no host named "nowhere".');
-    expect(await auditOf('image.pull', { targetName: 'nowhere' })).toMatchObject([{ outcome: 'failure', actorName: 'alice' }]);
+    expect(await auditRecordsOf(db.db, response)).toMatchObject([{ action: 'image.pull', outcome: 'failure', actorName: 'alice' }]);
   });
 
   it('keeps a pull running without a watcher, lists it for its starter and admins only, and records its end', async () => {

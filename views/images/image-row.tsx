@@ -1,6 +1,7 @@
 import type { ImageSummary } from '../../agent/protocol/messages.ts';
 import { formatBytes } from '../format-bytes.ts';
-import { formatUnixTime, shortId } from '../format.ts';
+import { shortId } from '../format.ts';
+import { UtcTime } from '../utc-time.tsx';
 
 export interface ImageRowProps {
   hostName: string;
@@ -52,7 +53,9 @@ export function ImageRow({ hostName, image, workspace }: ImageRowProps) {
       <td>
         <code title={image.id}>{shortId(image.id)}</code>
       </td>
-      <td>{formatUnixTime(image.created)}</td>
+      <td>
+        <UtcTime at={new Date(image.created * 1000)} />
+      </td>
       <td>{formatBytes(image.size)}</td>
       <td>{workspace}</td>
       <td>{hostName}</td>

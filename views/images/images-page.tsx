@@ -16,6 +16,18 @@ export interface ImagesPageProps {
   unreachable: string[];
 }
 
+function HostOptions({ names, selected }: { names: string[]; selected: string | null }) {
+  return (
+    <>
+      {names.map((name) => (
+        <option value={name} selected={name === selected}>
+          {name}
+        </option>
+      ))}
+    </>
+  );
+}
+
 /** Every image the user can see, on every host (or the filtered one), with the pull form and running pulls. */
 export function ImagesPage({ user, hostNames, hostFilter, rows, pulls, unreachable }: ImagesPageProps) {
   const listHref = hostFilter ? `/images?${new URLSearchParams({ host: hostFilter })}` : '/images';
@@ -30,11 +42,7 @@ export function ImagesPage({ user, hostNames, hostFilter, rows, pulls, unreachab
           Host
           <select name="host">
             <option value="">All hosts</option>
-            {hostNames.map((name) => (
-              <option value={name} selected={name === hostFilter}>
-                {name}
-              </option>
-            ))}
+            <HostOptions names={hostNames} selected={hostFilter} />
           </select>
         </label>
         <button type="submit">Show</button>
@@ -45,11 +53,7 @@ export function ImagesPage({ user, hostNames, hostFilter, rows, pulls, unreachab
           <label>
             Host
             <select name="host" required>
-              {hostNames.map((name) => (
-                <option value={name} selected={name === hostFilter}>
-                  {name}
-                </option>
-              ))}
+              <HostOptions names={hostNames} selected={hostFilter} />
             </select>
           </label>
           <label>
