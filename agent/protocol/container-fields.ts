@@ -9,6 +9,9 @@ import type {
   RestartPolicy,
   RestartPolicyName,
 } from './messages.ts';
+import { isImageId, parseTagReference } from './image-reference.ts';
+
+export { isImageId };
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -16,15 +19,9 @@ const CONTAINER_ID = /^[0-9a-f]{64}$/;
 /** Docker's own rule for container names. */
 export const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const IMAGE_ID = /^sha256:[0-9a-f]{64}$/;
 // A loose shape check; Docker resolves the reference and answers 404 if it is unknown.
 const IMAGE_REFERENCE = /^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]*$/;
 const LABEL_KEY = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
-// Docker's reference grammar: lowercase path components, an optional registry host[:port] first.
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const REGISTRY = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
-const REPOSITORY = new RegExp(`^(?:${REGISTRY}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
-const TAG = /^[\w][\w.-]{0,127}$/;
 const PROTOCOLS: readonly PortProtocol[] = ['tcp', 'udp', 'sctp'];
 export const RESTART_POLICIES: readonly RestartPolicyName[] = ['no', 'on-failure', 'always', 'unless-stopped'];
 
@@ -35,9 +32,6 @@ export function isContainerId(value: string): boolean {
   return CONTAINER_ID.test(value);
 }
 
-export function isImageId(value: string): boolean {
-  return IMAGE_ID.test(value);
-}
 
 /** A strict dotted quad, or an IPv6 address as WHATWG URL parsing accepts it. */
 export function isIpAddress(value: string): boolean {
@@ -105,13 +99,10 @@ export function checkLabels(labels: unknown): string | null {
   return null;
 }
 
-/** `repository` and `tag` of a commit target, checked against Docker's reference grammar. */
+/** `repository` and `tag` of a commit target, checked against Docker's reference grammar (image-reference.ts). */
 export function checkCommitTarget(repository: string, tag: string): string | null {
-  if (repository.length > 255 || !REPOSITORY.test(repository)) {
-    return `"${repository}" is not a valid repository name: use lowercase letters, digits and separators (. _ -), path parts joined by /, optionally after a registry host[:port]/.`;
-  }
-  if (!TAG.test(tag)) return `"${tag}" is not a valid tag: up to 128 of letters, digits, _ . - starting with a letter, digit or _.`;
-  return null;
+  const parsed = parseTagReference(`${repository}:${tag}`);
+  return parsed.ok ? null : parsed.message;
 }
 
 /**
@@ -127,7 +118,7 @@ export function checkCreateContainerRequest(body: unknown): Checked<CreateContai
   if (unknown) return fail(`Unknown field "${unknown}".`);
 
   const { image, cmd, name, env, ports, restartPolicy, labels, restricted } = body;
-  if (typeof image !== 'string' || image.length > 512 || !(IMAGE_ID.test(image) || IMAGE_REFERENCE.test(image))) {
+  if (typeof image !== 'string' || image.length > 512 || !(isImageId(image) || IMAGE_REFERENCE.test(image))) {
     return fail('image must be an image reference or id.');
   }
   if (!isStringArray(cmd) || cmd.length > LIMITS.cmdArgs) return fail(`cmd must be a list of at most ${LIMITS.cmdArgs} strings.`);

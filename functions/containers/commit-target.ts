@@ -1,17 +1,16 @@
-import { checkCommitTarget, type Checked } from '../../agent/protocol/container-fields.ts';
+import type { Checked } from '../../agent/protocol/container-fields.ts';
+import { parseTagReference } from '../../agent/protocol/image-reference.ts';
 
 /**
- * `repository[:tag]` as typed in the commit form; the tag defaults to
- * `latest`. A colon before the last `/` belongs to a registry port
- * (`127.0.0.1:5000/team/app`), not to a tag.
+ * `repository[:tag]` as typed in the commit form, by Docker's reference
+ * grammar; the tag defaults to `latest`. A colon after a registry host is its
+ * port (`127.0.0.1:5000/team/app`), not a tag.
  */
 export function parseCommitTarget(text: string): Checked<{ repository: string; tag: string }> {
   const trimmed = text.trim();
   if (!trimmed) return { ok: false, message: 'Give the new image a name: repository:tag.' };
-  const colon = trimmed.lastIndexOf(':');
-  const hasTag = colon > trimmed.lastIndexOf('/');
-  const repository = hasTag ? trimmed.slice(0, colon) : trimmed;
-  const tag = hasTag ? trimmed.slice(colon + 1) : 'latest';
-  const error = checkCommitTarget(repository, tag);
-  return error ? { ok: false, message: error } : { ok: true, value: { repository, tag } };
+  const parsed = parseTagReference(trimmed);
+  if (!parsed.ok) return parsed;
+  const { domain, path, tag } = parsed.reference;
+  return { ok: true, value: { repository: domain === null ? path : `${domain}/${path}`, tag: tag ?? 'latest' } };
 }

@@ -22,9 +22,9 @@ import type { AppEnv, CurrentUser } from '../app-env.ts';
 import { audit } from '../audit/audit.ts';
 import { describeAgentFailure } from '../hosts/agent-failure.ts';
 import { hostClient } from '../hosts/host-client.ts';
-import type { AgentFailure } from '../hosts/host-status.ts';
 import { readForm } from '../forms/read-form.ts';
 import { workspaceLabels } from '../resources/labels.ts';
+import { hostRef, refusalsFor, signedInUser } from '../resources/refusals.ts';
 import { requireHost, requireVisibleResource } from '../resources/require-visible.ts';
 import { parseCommitTarget } from './commit-target.ts';
 import { parseCreateForm } from './create-form.ts';
@@ -38,16 +38,6 @@ interface ContainerTarget {
   id: string;
   workspace: string;
   name: string | null;
-}
-
-function signedInUser(c: Context<AppEnv>): CurrentUser {
-  const user = c.get('user');
-  if (!user) throw new HTTPException(401, { message: 'Sign in first.' });
-  return user;
-}
-
-function hostRef(host: Host) {
-  return { id: host.id, name: host.name };
 }
 
 /**
@@ -67,25 +57,7 @@ async function requireContainer(c: Context<AppEnv>, action: string): Promise<Con
   return { host, id, workspace: resource.workspace, name: resource.name };
 }
 
-/** Audits a failed agent call as a failure with the agent's (Docker's) words, then answers with them. */
-async function failWith(c: Context<AppEnv>, action: string, host: Host, target: { id?: string; name?: string | null }, failure: AgentFailure): Promise<never> {
-  const { status, message } = describeAgentFailure(host, failure);
-  await audit(c, {
-    action,
-    outcome: 'failure',
-    host: hostRef(host),
-    target: { kind: 'container', ...target },
-    message,
-    detail: { agentResult: failure.kind, ...(failure.status ? { agentStatus: failure.status } : {}) },
-  });
-  throw new HTTPException(status, { message });
-}
-
-/** Audits a refused form before any agent call, then answers 400. */
-async function refuseInput(c: Context<AppEnv>, action: string, host: Host, target: { id?: string; name?: string | null }, message: string): Promise<never> {
-  await audit(c, { action, outcome: 'failure', host: hostRef(host), target: { kind: 'container', ...target }, message });
-  throw new HTTPException(400, { message });
-}
+const { failWith, refuseInput } = refusalsFor('container');
 
 /** Berth's labels naming the user as workspace and creator: on every container they create and image they commit. */
 function ownerLabels(user: CurrentUser): Record<string, string> {

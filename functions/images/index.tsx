@@ -22,12 +22,12 @@ import { ImagesPage } from '../../views/images/images-page.tsx';
 import { PullPanel, PullProgress } from '../../views/images/pull-panel.tsx';
 import { OobNotice } from '../../views/notice.tsx';
 import { shortId } from '../../views/format.ts';
-import type { AppEnv, CurrentUser } from '../app-env.ts';
+import type { AppEnv } from '../app-env.ts';
 import { audit } from '../audit/audit.ts';
 import { readForm } from '../forms/read-form.ts';
 import { describeAgentFailure } from '../hosts/agent-failure.ts';
-import type { AgentFailure } from '../hosts/host-status.ts';
 import { hostClient } from '../hosts/host-client.ts';
+import { hostRef, refusalsFor, signedInUser } from '../resources/refusals.ts';
 import { requireHost, requireVisibleResource } from '../resources/require-visible.ts';
 import { recordPullOutcome } from './pull-outcome.ts';
 import { applyPullFrame, pullViewOf, type PullView } from './pull-view.ts';
@@ -44,16 +44,6 @@ interface ImageTarget {
   name: string | null;
 }
 
-function signedInUser(c: Context<AppEnv>): CurrentUser {
-  const user = c.get('user');
-  if (!user) throw new HTTPException(401, { message: 'Sign in first.' });
-  return user;
-}
-
-function hostRef(host: Host) {
-  return { id: host.id, name: host.name };
-}
-
 /**
  * The image named by `:host/:id`, once the host exists and the user may see
  * the image (an id that is not a full image id names nothing); otherwise
@@ -66,25 +56,7 @@ async function requireImage(c: Context<AppEnv>, action: string): Promise<ImageTa
   return { host, id, workspace: resource.workspace, name: resource.name };
 }
 
-/** Audits a failed agent call as a failure in the agent's (Docker's) words, then answers with them. */
-async function failWith(c: Context<AppEnv>, action: string, host: Host, target: { id?: string | null; name?: string | null }, failure: AgentFailure): Promise<never> {
-  const { status, message } = describeAgentFailure(host, failure);
-  await audit(c, {
-    action,
-    outcome: 'failure',
-    host: hostRef(host),
-    target: { kind: 'image', ...target },
-    message,
-    detail: { agentResult: failure.kind, ...(failure.status ? { agentStatus: failure.status } : {}) },
-  });
-  throw new HTTPException(status, { message });
-}
-
-/** Audits refused input before any agent call, then answers 400. */
-async function refuseInput(c: Context<AppEnv>, action: string, host: Host, target: { id?: string | null; name?: string | null }, message: string): Promise<never> {
-  await audit(c, { action, outcome: 'failure', host: hostRef(host), target: { kind: 'image', ...target }, message });
-  throw new HTTPException(400, { message });
-}
+const { failWith, refuseInput } = refusalsFor('image');
 
 /** A DELETE's form field: htmx sends a DELETE form in the query string; a body is read too. */
 async function deleteField(c: Context<AppEnv>, name: string): Promise<string> {
@@ -173,7 +145,8 @@ export const imageRoutes = new Hono<AppEnv>()
     const opened = await hostClient(c, host).stream('GET', pullPath(pullId));
     if (!opened.ok) {
       if (opened.kind === 'rejected' && opened.status === 404) throw noSuchPull;
-      throw new HTTPException(describeAgentFailure(host, opened).status, { message: describeAgentFailure(host, opened).message });
+      const { status, message } = describeAgentFailure(host, opened);
+      throw new HTTPException(status, { message });
     }
     const reader = opened.data.pipeThrough(createNdjsonParser()).getReader();
     const first = (await reader.read()).value as PullFrame | undefined;

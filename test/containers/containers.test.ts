@@ -324,8 +324,8 @@ describe('bad input: a clear message, a 4xx, and nothing changed', () => {
   });
 
   test.each([
-    ['Upper/Case:v1', /is not a valid repository name/],
-    [`${'x'}:bad tag`, /"bad tag" is not a valid tag/],
+    ['Upper/Case:v1', /"Upper" has capital letters/],
+    [`${'x'}:bad tag`, /contains a space or other whitespace/],
     ['', /Give the new image a name/],
   ])('commit to an invalid name (%j): 400, no image made', async (image, message) => {
     const before = (await t.docker.listImages()).length;

@@ -156,12 +156,12 @@ describe('parseCommitTarget', () => {
 
   test.each([
     ['', /Give the new image a name/],
-    ['Team/App:v1', /"Team\/App" is not a valid repository name/],
-    ['app:bad tag', /"bad tag" is not a valid tag/],
-    ['app:', /"" is not a valid tag/],
+    ['Team/App:v1', /Repository names must be lowercase: "Team" has capital letters/],
+    ['app:bad tag', /contains a space or other whitespace/],
+    ['app:', /The tag after ":" is empty/],
     ['app:-x', /"-x" is not a valid tag/],
-    ['a//b:v1', /not a valid repository name/],
-    ['app@sha256:abc', /not a valid/],
+    ['a//b:v1', /"a\/\/b" has an empty part/],
+    ['app@sha256:abc', /A sha256 digest has 64 hex digits/],
   ])('%j is refused', (input, message) => {
     const result = parseCommitTarget(input);
     expect(result.ok).toBe(false);

@@ -121,8 +121,4 @@ export async function startContainersTestbed(name: string): Promise<ContainersTe
   };
 }
 
-/** The response body with hono/jsx's entity escapes decoded, for asserting on messages. */
-export async function textOf(response: Response): Promise<string> {
-  const entities: Record<string, string> = { '&quot;': '"', '&#39;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' };
-  return (await response.text()).replace(/&(quot|#39|lt|gt|amp);/g, (entity) => entities[entity] ?? entity);
-}
+export { textOf } from '../support/text-of.ts';

@@ -73,7 +73,7 @@ test('create, stop, a refused duplicate, a refused commit, and remove, all in th
   await row.getByText('Commit', { exact: true }).first().click();
   await row.locator('input[name=image]').fill('Not A Name');
   await row.getByRole('button', { name: 'Commit' }).click();
-  await expect.poll(() => messages.textContent(), within).toMatch(/not a valid repository name/);
+  await expect.poll(() => messages.textContent(), within).toMatch(/contains a space or other whitespace/);
   expect(await row.count()).toBe(1);
 
   await row.getByRole('button', { name: 'Remove' }).click();

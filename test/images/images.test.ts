@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, resources, type AuditEvent } from '../../db/schema.ts';
 import { startTestAgentHost, type TestAgentHost } from '../support/agent-host.ts';
 import { auditRecordsOf } from '../support/audit-records.ts';
+import { textOf } from '../support/text-of.ts';
 import { createSignedInUser, createTestApp, testAgentClient } from '../support/app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import {
@@ -16,7 +17,6 @@ import {
   pushFreshImage,
   REGISTRY,
   removeOurImages,
-  textOf,
   uniquePrefix,
   waitForBaseImage,
 } from './support.ts';

@@ -109,8 +109,3 @@ export async function removeOurImages(prefixes: string[]): Promise<void> {
   for (const id of ours) await removeIfPresent(id);
 }
 
-/** The response body with hono/jsx's entity escapes decoded, for asserting on messages. */
-export async function textOf(response: Response): Promise<string> {
-  const entities: Record<string, string> = { '&quot;': '"', '&#39;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' };
-  return (await response.text()).replace(/&(quot|#39|lt|gt|amp);/g, (entity) => entities[entity] ?? entity);
-}

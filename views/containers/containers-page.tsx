@@ -1,4 +1,4 @@
-import { HostOptions } from '../host-options.tsx';
+import { HostFilter } from '../host-filter.tsx';
 import { Layout, type PageUser } from '../layout.tsx';
 import { Notice } from '../notice.tsx';
 import { ContainerRow, type ContainerRowProps } from './container-row.tsx';
@@ -23,16 +23,7 @@ export function ContainersPage({ user, hostNames, hostFilter, rows, unreachable,
       {unreachable.map((message) => (
         <Notice kind="error" message={message} />
       ))}
-      <form method="get" action="/containers" class="filter">
-        <label>
-          Host
-          <select name="host">
-            <option value="">All hosts</option>
-            <HostOptions names={hostNames} selected={hostFilter} />
-          </select>
-        </label>
-        <button type="submit">Show</button>
-      </form>
+      <HostFilter action="/containers" hostNames={hostNames} selected={hostFilter} />
       <CreateContainerForm {...createForm} />
       <div class="table-scroll">
         <table class="containers">

@@ -1,4 +1,6 @@
 import type { PullView } from '../../functions/images/pull-view.ts';
+import { HostFilter } from '../host-filter.tsx';
+import { HostOptions } from '../host-options.tsx';
 import { Layout, type PageUser } from '../layout.tsx';
 import { Notice } from '../notice.tsx';
 import { ImageRow, type ImageRowProps } from './image-row.tsx';
@@ -16,18 +18,6 @@ export interface ImagesPageProps {
   unreachable: string[];
 }
 
-function HostOptions({ names, selected }: { names: string[]; selected: string | null }) {
-  return (
-    <>
-      {names.map((name) => (
-        <option value={name} selected={name === selected}>
-          {name}
-        </option>
-      ))}
-    </>
-  );
-}
-
 /** Every image the user can see, on every host (or the filtered one), with the pull form and running pulls. */
 export function ImagesPage({ user, hostNames, hostFilter, rows, pulls, unreachable }: ImagesPageProps) {
   const listHref = hostFilter ? `/images?${new URLSearchParams({ host: hostFilter })}` : '/images';
@@ -37,16 +27,7 @@ export function ImagesPage({ user, hostNames, hostFilter, rows, pulls, unreachab
       {unreachable.map((message) => (
         <Notice kind="error" message={message} />
       ))}
-      <form method="get" action="/images" class="filter">
-        <label>
-          Host
-          <select name="host">
-            <option value="">All hosts</option>
-            <HostOptions names={hostNames} selected={hostFilter} />
-          </select>
-        </label>
-        <button type="submit">Show</button>
-      </form>
+      <HostFilter action="/images" hostNames={hostNames} selected={hostFilter} />
       <details open={hostNames.length > 0}>
         <summary>Pull an image</summary>
         <form hx-post="/images/pull" hx-target="#pulls" hx-swap="afterbegin" class="pull-form">
