@@ -63,7 +63,7 @@ async function deleteField(c: Context<AppEnv>, name: string): Promise<string> {
   return c.req.query(name) ?? (await readForm(c))(name);
 }
 
-/** The image as it is now, as a row, or null (with the failure) if the agent cannot say. */
+/** The image as it is now, as a row; null if the agent cannot say (the row on the page then stays as it was). */
 async function currentRow(c: Context<AppEnv>, target: ImageTarget) {
   const result = await hostClient(c, target.host).request<ImageDetail>('GET', imagePath(target.id));
   return result.ok ? <ImageRow hostName={target.host.name} image={result.data} workspace={target.workspace} /> : null;
