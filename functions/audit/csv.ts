@@ -19,6 +19,16 @@ const columns = [
   'detail',
 ] as const;
 
+/**
+ * Spreadsheets run a cell as a formula when its text, after any leading
+ * blanks or control characters, starts with = + - @; such a cell gets a
+ * leading `'` so it is shown, never run. (csv-stringify's own option only
+ * looks at the first character.)
+ */
+export function defuseFormula(cell: string): string {
+  return /^[\s\p{Cc}]*[=+\-@]/u.test(cell) || /^[\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
 function record(e: AuditEvent): (string | number)[] {
   return [
     e.id,
@@ -35,15 +45,14 @@ function record(e: AuditEvent): (string | number)[] {
     e.clientIp ?? '',
     e.requestId ?? '',
     e.detail ? JSON.stringify(e.detail) : '',
-  ];
+  ].map((cell) => (typeof cell === 'string' ? defuseFormula(cell) : cell));
 }
 
 /**
- * RFC 4180 CSV through csv-stringify, with spreadsheet formulas defused: a
- * text cell starting with = + - @ (or tab, CR) gets a leading `'`, so a
- * container named `=HYPERLINK(…)` is shown, never run, when the file is opened.
+ * RFC 4180 CSV through csv-stringify. A cell holding a CR is quoted too (the
+ * library quotes LF but not a lone CR, which readers take as a row break).
  */
-const options = { escape_formulas: true, record_delimiter: 'windows' } as const;
+const options = { record_delimiter: 'windows', quoted_match: /\r/ } as const;
 
 /**
  * The header, then one chunk per batch of records. A pull stream: the next

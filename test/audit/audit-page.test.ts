@@ -263,6 +263,20 @@ describe('the CSV export', () => {
     });
   });
 
+  it('keeps a CR inside its cell and defuses formulas hidden behind blanks or control characters', async () => {
+    for (const [targetName, message] of [
+      ['\r=1+2', ' =SUM(A1)'],
+      ['\t@x', '\u0001-3'],
+    ] as const) {
+      await recordAuditEvent(db.db, { action: 'container.rename', actorName: 'alice', targetName, message });
+    }
+    const { text, rows } = await csv('/audit.csv?action=container.rename', admin);
+    expect(rows).toHaveLength(2);
+    const cells = rows.flatMap((r: Record<string, string>) => [r.target_name, r.message]);
+    expect(cells.sort()).toEqual(["'\t@x", "'\r=1+2", "' =SUM(A1)", "'\u0001-3"].sort());
+    expect(text).toContain(`"'\r=1+2"`);
+  });
+
   it('is itself audited, with the filters used', async () => {
     const { res } = await csv('/audit.csv?outcome=denied&action=container.', admin);
     expect(await auditRecordsOf(db.db, res)).toMatchObject([
