@@ -2,7 +2,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { mysqlErrorCode, retryOnDeadlock } from '../mysql-errors.ts';
 import { resources, users, type User } from '../schema.ts';
-import { deletedUserWorkspace } from '../workspaces.ts';
+import { deletedUserWorkspace, ownWorkspace } from '../workspaces.ts';
 
 export type Role = 'admin' | 'user';
 
@@ -162,11 +162,15 @@ export async function deleteUser(db: Database, id: number, record: RecordOutcome
     id,
     true,
     async (tx, before) => {
-      const [moved] = await tx
-        .update(resources)
-        .set({ workspace: deletedUserWorkspace(before.username) })
-        .where(eq(resources.workspace, before.username));
-      reassigned = moved.affectedRows;
+      // A reserved name (a row older than the rule) owns nothing: `public` stays shared.
+      const workspace = ownWorkspace(before.username);
+      if (workspace !== null) {
+        const [moved] = await tx
+          .update(resources)
+          .set({ workspace: deletedUserWorkspace(before.username) })
+          .where(eq(resources.workspace, workspace));
+        reassigned = moved.affectedRows;
+      }
       await tx.delete(users).where(eq(users.id, id));
     },
     (outcome) => record({ ...outcome, reassigned }),

@@ -3,6 +3,7 @@
  * password change and reset. Each check returns the value or a message the
  * form shows as it is.
  */
+import { isReservedName } from '../../db/workspaces.ts';
 import { normalizePassword } from './password.ts';
 
 export const usernamePattern = /^[A-Za-z0-9._-]{3,32}$/;
@@ -15,6 +16,9 @@ export function checkUsername(raw: string): Checked {
   if (raw === '') return { ok: false, message: 'Enter a username.' };
   if (!usernamePattern.test(raw)) {
     return { ok: false, message: 'A username is 3 to 32 characters: letters, digits, dots, underscores or hyphens.' };
+  }
+  if (isReservedName(raw)) {
+    return { ok: false, message: `"${raw}" is reserved: Berth uses it for a workspace or for its own records. Choose another username.` };
   }
   return { ok: true, value: raw };
 }

@@ -95,6 +95,19 @@ describe('register', () => {
     expect(await allUsers()).toHaveLength(1);
   });
 
+  it.each(['external', 'public', 'system', 'anonymous', 'EXTERNAL', 'Public'])(
+    'refuses the reserved name %j (a workspace or actor name) with a clear message, a 400 and a failure record',
+    async (username) => {
+      const { postForm } = await createTestApp({ db });
+      const res = await postForm('/register', { username, password: 'password one' });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain(`&quot;${username}&quot; is reserved`);
+      expect(res.headers.get('set-cookie')).toBeNull();
+      expect(await allUsers()).toHaveLength(0);
+      expect(await auditRecordsOf(db.db, res)).toMatchObject([{ action: 'user.register', outcome: 'failure', targetName: username }]);
+    },
+  );
+
   const long = 'a'.repeat(10_240);
   it.each([
     ['empty username', { username: '', password: 'password one' }, 'Enter a username.'],

@@ -2,6 +2,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { auditEvents } from '../../db/schema.ts';
+import { createSignedInUser } from '../support/app.ts';
 import { idFromRow, startContainersTestbed, textOf, type ContainersTestbed } from './support.ts';
 
 let t: ContainersTestbed;
@@ -80,4 +81,19 @@ test('user A, user B and an admin each list, inspect and restart every container
       'bob container.restart external',
     ].sort(),
   );
+});
+
+test('a user row named after a workspace (made before names were reserved) gets no access to that workspace', async () => {
+  {
+    const squatter = await createSignedInUser(t.db, 'external');
+    const listed = await t.listedIds(squatter);
+    expect(listed).not.toContain(ids.external);
+    expect(listed).not.toContain(ids["A's"]);
+    expect(listed).toContain(ids.public);
+    const detail = await t.request(`/containers/local/${ids.external}`, { cookie: squatter.cookie });
+    expect(detail.status).toBe(404);
+    const stop = await t.request(`/containers/local/${ids.external}/stop`, { method: 'POST', cookie: squatter.cookie, htmx: true });
+    expect(stop.status).toBe(404);
+    expect((await t.inspect(ids.external))?.State.Running).toBe(true);
+  }
 });

@@ -177,6 +177,29 @@ describe('admin routes', () => {
     expect((await db.db.select().from(resources).where(eq(resources.workspace, 'doomed'))).length).toBe(0);
   });
 
+  it('deleting a user row named after a workspace (made before names were reserved) leaves the shared resources shared', async () => {
+    const { postForm } = await createTestApp({ db });
+    const admin = await createSignedInUser(db, 'deleter', 'admin');
+    const squatter = await createSignedInUser(db, 'Public');
+    const [host] = await db.db.insert(hosts).values({ name: 'h1', agentUrl: 'http://127.0.0.1:1', agentPublicKey: 'k', createdAt: new Date() });
+    await db.db.insert(resources).values(
+      ['shared1', 'shared2'].map((dockerId) => ({
+        hostId: host.insertId,
+        kind: 'image' as const,
+        dockerId,
+        workspace: 'public',
+        origin: 'preexisting' as const,
+        createdBy: null,
+        name: dockerId,
+        createdAt: new Date(),
+      })),
+    );
+    const { res, records } = await withRecords(() => postForm(`/users/${squatter.id}/delete`, {}, { cookie: admin.cookie, htmx: true }));
+    expect(res.status).toBe(200);
+    expect(records).toMatchObject([{ action: 'user.delete', outcome: 'success', detail: { reassigned: 0 } }]);
+    expect((await db.db.select().from(resources)).map((r) => r.workspace)).toEqual(['public', 'public']);
+  });
+
   it('says in the confirmation text where a deleted user’s resources go', async () => {
     const { request } = await createTestApp({ db });
     const admin = await createSignedInUser(db, 'confirmer', 'admin');
