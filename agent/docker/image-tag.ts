@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { formatImageReference, type ImageReference } from '../protocol/image-reference.ts';
 import type { RemoveImageResult, TagImageResult } from '../protocol/messages.ts';
 import { removeImage } from './image-remove.ts';
+import { imageIdOf, requireTagFree } from './tag-holder.ts';
 
 /**
  * Adds `reference` as a tag of the image `id`. A tag that already exists is
@@ -13,11 +14,7 @@ export async function tagImage(docker: Dockerode, id: string, reference: ImageRe
   const text = formatImageReference(reference);
   const image = docker.getImage(id);
   await image.inspect(); // 404 if the image is gone
-  const holder = await imageIdOf(docker, text);
-  if (holder === id) throw new HTTPException(409, { message: `The image already has the tag ${text}.` });
-  if (holder !== null) {
-    throw new HTTPException(409, { message: `The tag ${text} already names another image (${holder}); remove that tag first.` });
-  }
+  await requireTagFree(docker, text, id);
   await image.tag({ repo: reference.repository, tag: reference.tag ?? undefined });
   return { reference: text };
 }
@@ -33,13 +30,4 @@ export async function untagImage(docker: Dockerode, reference: ImageReference, e
   if (holder === null) throw new HTTPException(404, { message: `No image has the tag ${text}.` });
   if (holder !== expectedId) throw new HTTPException(409, { message: `The tag ${text} names another image (${holder}) by now.` });
   return removeImage(docker, text, { force: false, prune: true });
-}
-
-async function imageIdOf(docker: Dockerode, reference: string): Promise<string | null> {
-  try {
-    return (await docker.getImage(reference).inspect()).Id;
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return null;
-    throw error;
-  }
 }

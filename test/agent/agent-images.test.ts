@@ -112,7 +112,7 @@ describe('image operations', () => {
     expect((await inspectImage(id))?.RepoTags.sort()).toEqual([`${prefix}-tagme:one`, `${prefix}-tagme:two`]);
 
     const onOther = await client.request('POST', imagePath(id, 'tag'), { reference: 'berth-test/busybox:latest' });
-    expect(onOther).toMatchObject({ ok: false, status: 409, message: expect.stringContaining('already names another image') });
+    expect(onOther).toMatchObject({ ok: false, status: 409, message: expect.stringContaining('already exists; choose another tag') });
     expect((await inspectImage('berth-test/busybox:latest'))?.Id).toBe(baseId);
 
     const wrongImage = await client.request('DELETE', imageTagPath('berth-test/busybox:latest', id));

@@ -220,6 +220,30 @@ describe('commit', () => {
     expect(adminImage.Config.Labels).toMatchObject({ [workspaceLabels.workspace]: 'root', [workspaceLabels.creator]: 'root' });
     expect(await t.resourceRow('image', adminImage.Id)).toMatchObject({ workspace: 'root' });
   });
+
+  test('refuses to commit onto a tag that exists (another user\'s, or a shared one): 409, the tag stays, no image made', async () => {
+    const id = await createRunning({ name: `${t.prefix}-retag` });
+    // Bob's private tag, on an image of his own.
+    const bobs = `${t.prefix}/bobs:v1`;
+    const bobsContainer = await createRunning({ name: `${t.prefix}-bobs` }, t.bob);
+    expect((await t.postForm(`/containers/local/${bobsContainer}/commit`, { image: bobs }, { cookie: t.bob.cookie, htmx: true })).status).toBe(200);
+    // A tag of our own making outside Berth, standing for a shared image (never the test image's own tag).
+    const shared = `${t.prefix}/shared:latest`;
+    await t.docker.getContainer(bobsContainer).commit({ repo: `${t.prefix}/shared`, tag: 'latest' });
+
+    for (const reference of [bobs, shared]) {
+      const before = (await t.docker.getImage(reference).inspect()).Id;
+      const imagesBefore = (await t.docker.listImages()).map((image) => image.Id);
+      const response = await t.postForm(`/containers/local/${id}/commit`, { image: reference }, { cookie: t.alice.cookie, htmx: true });
+      expect(response.status).toBe(409);
+      expect(await textOf(response)).toContain(`${reference} already exists; choose another tag or remove it first.`);
+      expect((await t.docker.getImage(reference).inspect()).Id).toBe(before);
+      const made = (await t.docker.listImages()).filter((image) => !imagesBefore.includes(image.Id));
+      expect(made.filter((image) => image.Labels?.[workspaceLabels.workspace] === 'alice')).toEqual([]);
+      expect((await t.auditFor(id)).at(-1)).toMatchObject({ action: 'container.commit', outcome: 'failure' });
+    }
+    expect((await t.resourceRow('image', (await t.docker.getImage(bobs).inspect()).Id))?.workspace).toBe('bob');
+  });
 });
 
 describe('bad input: a clear message, a 4xx, and nothing changed', () => {

@@ -373,7 +373,7 @@ describe('tag and untag', () => {
     expect(await listedIds(alice)).toContain(id);
     const onOther = await addTag(alice, id, BASE_IMAGE);
     expect(onOther.status).toBe(409);
-    expect(await textOf(onOther)).toContain(`The tag ${BASE_IMAGE} already names another image`);
+    expect(await textOf(onOther)).toContain(`${BASE_IMAGE} already exists; choose another tag or remove it first.`);
     expect((await inspectImage(BASE_IMAGE))?.Id).toBe(baseId);
     const onSelf = await addTag(alice, id, `${prefix}-taken:1`);
     expect(onSelf.status).toBe(409);
