@@ -29,9 +29,10 @@ export interface SyncResult {
 /**
  * Brings one host's ownership rows in line with what the host has, in one
  * transaction that locks the host row: two instances syncing at once take
- * turns, and the second finds nothing left to do. On the first sync every
- * object is public; later, unknown objects are external unless Berth's labels
- * name their workspace (a container Berth created a moment ago).
+ * turns, and the second finds nothing left to do. An object carrying
+ * Berth's workspace label is adopted into that workspace, at the first sync
+ * too (a re-enrolled host keeps its users' private objects private). Other
+ * unknown objects are public at the first sync and external later.
  */
 export async function syncHostResources(db: Database, hostId: number, objects: HostObject[], now: Date): Promise<SyncResult> {
   return db.transaction(async (tx) => {
@@ -46,20 +47,11 @@ export async function syncHostResources(db: Database, hostId: number, objects: H
     const additions: NewResource[] = [];
     for (const o of objects) {
       if (known.has(`${o.kind}:${o.dockerId}`)) continue;
-      const labelled = o.labelledWorkspace !== null;
-      const row: NewResource = {
-        hostId,
-        kind: o.kind,
-        dockerId: o.dockerId,
-        workspace: firstSync ? 'public' : (o.labelledWorkspace ?? 'external'),
-        origin: firstSync ? 'preexisting' : labelled ? 'platform' : 'external',
-        createdBy: firstSync ? null : labelled ? o.labelledCreator : 'external',
-        name: o.name,
-        createdAt: now,
-      };
+      const row = ownershipOf(o, hostId, firstSync, now);
       additions.push(row);
-      if (!firstSync) {
-        changes.push({ change: labelled ? 'adopted' : 'appeared', kind: o.kind, dockerId: o.dockerId, name: o.name, workspace: row.workspace });
+      if (row.origin === 'platform' || !firstSync) {
+        const change = row.origin === 'platform' ? 'adopted' : 'appeared';
+        changes.push({ change, kind: o.kind, dockerId: o.dockerId, name: o.name, workspace: row.workspace });
       }
     }
     if (additions.length) await tx.insert(resources).ignore().values(additions);
@@ -72,4 +64,12 @@ export async function syncHostResources(db: Database, hostId: number, objects: H
     if (firstSync) await tx.update(hosts).set({ firstSyncedAt: now }).where(eq(hosts.id, hostId));
     return { firstSync, changes };
   });
+}
+
+/** The ownership row for an object sync has not seen before: its label first, then first sync or not. */
+function ownershipOf(o: HostObject, hostId: number, firstSync: boolean, now: Date): NewResource {
+  const base = { hostId, kind: o.kind, dockerId: o.dockerId, name: o.name, createdAt: now };
+  if (o.labelledWorkspace !== null) return { ...base, workspace: o.labelledWorkspace, origin: 'platform', createdBy: o.labelledCreator };
+  if (firstSync) return { ...base, workspace: 'public', origin: 'preexisting', createdBy: null };
+  return { ...base, workspace: 'external', origin: 'external', createdBy: 'external' };
 }

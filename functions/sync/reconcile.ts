@@ -40,12 +40,15 @@ export async function reconcileHost(deps: { db: Database; clock: Clock }, host: 
   const result = await syncHostResources(deps.db, host.id, toHostObjects(snapshot), new Date(deps.clock()));
   const where = { id: host.id, name: host.name };
   if (result.firstSync) {
+    const adopted = (kind: string) => result.changes.filter((change) => change.change === 'adopted' && change.kind === kind).length;
+    const containers = snapshot.containers.length - adopted('container');
+    const images = snapshot.images.length - adopted('image');
     await recordAudit(deps, {
       actor: { type: 'system' },
       action: 'host.first-sync',
       outcome: 'success',
       host: where,
-      message: `First sync of ${host.name}: ${snapshot.containers.length} containers and ${snapshot.images.length} images are public.`,
+      message: `First sync of ${host.name}: ${containers} containers and ${images} images are public.`,
     });
   }
   for (const change of result.changes) {

@@ -13,8 +13,8 @@ const deps = () => ({ db: db.db, clock: Date.now });
 function container(id: string, labels: Record<string, string> = {}): ContainerSummary {
   return { id, name: `c-${id}`, image: 'img', imageId: 'sha256:x', command: 'sh', created: 0, state: 'running', status: 'Up', ports: [], labels };
 }
-function image(id: string): ImageSummary {
-  return { id, repoTags: [`repo/${id}:latest`], repoDigests: [], created: 0, size: 1, labels: {} };
+function image(id: string, labels: Record<string, string> = {}): ImageSummary {
+  return { id, repoTags: [`repo/${id}:latest`], repoDigests: [], created: 0, size: 1, labels };
 }
 
 async function rows() {
@@ -38,6 +38,22 @@ describe('reconcile', () => {
       ['image', 'public', 'preexisting'],
     ]);
     expect((await events()).map((e) => e.action)).toEqual(['host.first-sync']);
+  });
+
+  it("keeps the workspace Berth's labels name at the first sync (a re-enrolled host): only unlabelled objects become public", async () => {
+    const bobs = { [workspaceLabels.workspace]: 'bob', [workspaceLabels.creator]: 'bob' };
+    await reconcileHost(deps(), host, {
+      containers: [container('plain'), container('bobs', bobs)],
+      images: [image('sha256:plain'), image('sha256:bobs', bobs)],
+    });
+    expect((await rows()).map((r) => [r.kind, r.dockerId, r.workspace, r.origin, r.createdBy]).sort()).toEqual([
+      ['container', 'bobs', 'bob', 'platform', 'bob'],
+      ['container', 'plain', 'public', 'preexisting', null],
+      ['image', 'sha256:bobs', 'bob', 'platform', 'bob'],
+      ['image', 'sha256:plain', 'public', 'preexisting', null],
+    ]);
+    const [first] = (await events()).filter((e) => e.action === 'host.first-sync');
+    expect(first?.message).toBe('First sync of h1: 1 containers and 1 images are public.');
   });
 
   it('puts later outside creations in the external workspace and audits each appearance and disappearance once', async () => {
