@@ -33,8 +33,9 @@ function toHostObjects({ containers, images }: HostSnapshot): HostObject[] {
 
 /**
  * Reconciles one host from a snapshot of it: ownership rows follow the host,
- * and each change made outside Berth is audited once, with actor `external`.
- * Idempotent; safe when several instances run it at once.
+ * and each change is audited once: outside changes with actor `external`,
+ * adoptions (an object carrying Berth's labels that Berth had no row for)
+ * with actor `system`. Idempotent; safe when several instances run it at once.
  */
 export async function reconcileHost(deps: { db: Database; clock: Clock }, host: Host, snapshot: HostSnapshot): Promise<SyncResult> {
   const result = await syncHostResources(deps.db, host.id, toHostObjects(snapshot), new Date(deps.clock()));
@@ -52,7 +53,18 @@ export async function reconcileHost(deps: { db: Database; clock: Clock }, host: 
     });
   }
   for (const change of result.changes) {
-    if (change.change === 'adopted') continue; // Berth made it; its own action is audited.
+    if (change.change === 'adopted') {
+      await recordAudit(deps, {
+        actor: { type: 'system' },
+        action: `${change.kind}.adopted`,
+        outcome: 'success',
+        host: where,
+        target: { kind: change.kind, id: change.dockerId, name: change.name },
+        message: `A ${change.kind} carrying Berth's labels for workspace ${change.workspace} was adopted into it.`,
+        detail: { workspace: change.workspace },
+      });
+      continue;
+    }
     await recordAudit(deps, {
       actor: { type: 'external' },
       action: `${change.kind}.${change.change}`,

@@ -246,6 +246,21 @@ describe('commit', () => {
   });
 });
 
+describe('adoption', () => {
+  test("a container made with the Docker API carrying Berth's labels is adopted into the named workspace and audited once", async () => {
+    const name = `${t.prefix}-labelled`;
+    const labels = { [workspaceLabels.workspace]: 'bob', [workspaceLabels.creator]: 'bob' };
+    const container = await t.docker.createContainer({ name, Image: IMAGE, Cmd: STOPPABLE_ARGV, Labels: labels });
+    expect(await t.listedIds(t.bob)).toContain(container.id);
+    expect(await t.listedIds(t.alice)).not.toContain(container.id);
+    expect(await t.listedIds(t.admin)).toContain(container.id);
+    expect(await t.resourceRow('container', container.id)).toMatchObject({ workspace: 'bob', origin: 'platform', createdBy: 'bob' });
+    expect((await t.auditFor(container.id)).map((e) => [e.action, e.outcome, e.actorType, e.actorName, e.targetName, e.message])).toEqual([
+      ['container.adopted', 'success', 'system', 'system', name, "A container carrying Berth's labels for workspace bob was adopted into it."],
+    ]);
+  });
+});
+
 describe('bad input: a clear message, a 4xx, and nothing changed', () => {
   let running: string;
   beforeAll(async () => {

@@ -73,12 +73,16 @@ describe('reconcile', () => {
     ]);
   });
 
-  it("adopts a container carrying Berth's workspace label without calling it external", async () => {
+  it("adopts a container carrying Berth's workspace label without calling it external, and audits the adoption once", async () => {
     await reconcileHost(deps(), host, { containers: [], images: [] });
     const labels = { [workspaceLabels.workspace]: 'alice', [workspaceLabels.creator]: 'alice' };
     await reconcileHost(deps(), host, { containers: [container('mine', labels)], images: [] });
     expect((await rows())[0]).toMatchObject({ workspace: 'alice', origin: 'platform', createdBy: 'alice' });
-    expect((await events()).map((e) => e.action)).toEqual(['host.first-sync']);
+    await reconcileHost(deps(), host, { containers: [container('mine', labels)], images: [] });
+    expect((await events()).map((e) => [e.action, e.actorType, e.actorName, e.targetId, e.message])).toEqual([
+      ['host.first-sync', 'system', 'system', null, 'First sync of h1: 0 containers and 0 images are public.'],
+      ['container.adopted', 'system', 'system', 'mine', "A container carrying Berth's labels for workspace alice was adopted into it."],
+    ]);
   });
 
   it('is safe when several instances reconcile at once: one first sync, one record per change', async () => {
