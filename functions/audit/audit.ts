@@ -7,7 +7,15 @@ import type { AppEnv, Clock } from '../app-env.ts';
 
 export type { AuditOutcome };
 
-export type AuditActor = { type: 'user'; id: number; name: string } | { type: 'external' | 'system'; name?: string };
+/**
+ * Who acted. A user without an id is someone who named themself without a
+ * session (a failed login or registration): recorded under the name tried,
+ * never as the system.
+ */
+export type AuditActor =
+  | { type: 'user'; id: number; name: string }
+  | { type: 'user'; id: null; name: string }
+  | { type: 'external' | 'system'; name?: string };
 
 export interface AuditEntry {
   action: string;
@@ -19,7 +27,10 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
   /** Defaults to the signed-in user; `external`/`system` for changes Berth did not make. */
   actor?: AuditActor;
-  /** For a request without a session (login, register): the name that was tried. */
+  /**
+   * For a request without a session (login, register): the name that was
+   * tried, recorded as a user without an id. Empty or absent: `anonymous`.
+   */
   attemptedBy?: string;
 }
 
@@ -61,8 +72,7 @@ export async function recordAudit(
  */
 export async function audit(c: Context<AppEnv>, entry: AuditEntry): Promise<void> {
   const user = c.get('user');
-  const actor: AuditActor =
-    entry.actor ?? (user ? { type: 'user', id: user.id, name: user.username } : { type: 'system', name: entry.attemptedBy ?? 'anonymous' });
+  const actor: AuditActor = entry.actor ?? (user ? { type: 'user', id: user.id, name: user.username } : unauthenticatedActor(entry.attemptedBy));
   const record = { ...entry, actor, clientIp: c.get('clientAddress'), requestId: c.get('requestId') };
   try {
     await recordAudit({ db: c.get('db'), clock: c.get('clock') }, record);
@@ -74,4 +84,9 @@ export async function audit(c: Context<AppEnv>, entry: AuditEntry): Promise<void
     });
     throw err;
   }
+}
+
+/** The actor of a request without a session: the name it tried to be, else `anonymous` (the system's). */
+function unauthenticatedActor(attemptedBy: string | undefined): AuditActor {
+  return attemptedBy ? { type: 'user', id: null, name: attemptedBy } : { type: 'system', name: 'anonymous' };
 }

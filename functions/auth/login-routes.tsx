@@ -26,7 +26,7 @@ async function refuseLogin(
     action: 'user.login',
     outcome: refusal.outcome,
     message: refusal.recorded,
-    attemptedBy: name || 'anonymous',
+    attemptedBy: name,
     target: { kind: 'user', name: name || null },
     detail: refusal.detail,
   });

@@ -34,7 +34,7 @@ export const registerRoutes = new Hono<AppEnv>()
         action: 'user.register',
         outcome,
         message,
-        attemptedBy: name || 'anonymous',
+        attemptedBy: name,
         target: { kind: 'user', name: name || null },
         detail: { askedForAdmin },
       });

@@ -41,7 +41,7 @@ async function seed(): Promise<Record<string, number>> {
     aliceStart: { ...byUser(alice), ...local, action: 'container.start', targetKind: 'container', targetName: 'web', targetId: 'c0ffee' },
     bobPull: { ...byUser(bob), ...local, action: 'image.pull', targetKind: 'image', targetName: 'busybox:latest' },
     aliceDenied: { ...byUser(alice), hostId: 2, hostName: 'edge', action: 'container.kill', outcome: 'denied' as const, targetKind: 'container', targetName: 'db' },
-    failedLogin: { actorType: 'system' as const, actorName: 'alice', action: 'user.login', outcome: 'failure' as const, clientIp: '198.51.100.7' },
+    failedLogin: { actorType: 'user' as const, actorId: null, actorName: 'alice', action: 'user.login', outcome: 'failure' as const, clientIp: '198.51.100.7' },
     underscore: { ...byUser(alice), action: 'containerXstart', message: 'Not a container.* action.' },
     bobStop: { ...byUser(bob), ...local, action: 'container.stop', outcome: 'failure' as const, targetKind: 'container', targetName: 'api' },
   };
@@ -71,6 +71,9 @@ describe('the audit page', () => {
     expect(res.status).toBe(200);
     expect(shownIds(html)).toEqual(Object.values(ids).reverse());
     expect(html).toContain('2026-03-10 12:00:00.000');
+    // A name tried at the login form is shown as such, never as the system's.
+    const failedRow = html.slice(html.indexOf(`data-audit-id="${ids.failedLogin}"`));
+    expect(failedRow.slice(0, failedRow.indexOf('</tr>'))).toMatch(/alice\s*<small> \(not signed in\)<\/small>/);
     expect(html).toContain('Time (UTC)');
     expect(html).toContain('From (UTC)');
   });

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditEvents, loginThrottles, sessions, users } from '../../db/schema.ts';
 import { loginFailedMessage } from '../../functions/auth/login-routes.tsx';
@@ -93,9 +93,19 @@ describe('login', () => {
 
     const records = await auditRecords(db.db);
     expect(records).toMatchObject([
-      { action: 'user.login', outcome: 'failure', actorType: 'system', actorName: 'bob', targetName: 'bob' },
-      { action: 'user.login', outcome: 'failure', actorType: 'system', actorName: 'nobody' },
+      { action: 'user.login', outcome: 'failure', actorType: 'user', actorId: null, actorName: 'bob', targetName: 'bob' },
+      { action: 'user.login', outcome: 'failure', actorType: 'user', actorId: null, actorName: 'nobody' },
     ]);
+  });
+
+  it('records a failed login under the name tried (a user without an id, never the system); one with no name as anonymous', async () => {
+    const { postForm } = await createTestApp({ db });
+    const named = await postForm('/login', { username: 'ghost', password: 'some password' });
+    const nameless = await postForm('/login', { username: '', password: 'some password' });
+    expect(await auditRecordsOf(db.db, named)).toMatchObject([{ action: 'user.login', actorType: 'user', actorId: null, actorName: 'ghost' }]);
+    expect(await auditRecordsOf(db.db, nameless)).toMatchObject([{ action: 'user.login', actorType: 'system', actorId: null, actorName: 'anonymous' }]);
+    const [viewRows] = await db.db.execute(sql`SELECT actor, actor_type, actor_id, actor_role FROM audit_log WHERE actor = 'ghost'`);
+    expect(viewRows).toEqual([{ actor: 'ghost', actor_type: 'user', actor_id: null, actor_role: null }]);
   });
 
   it('never writes a password into the audit trail or the server log', async () => {

@@ -55,7 +55,7 @@ describe('register', () => {
     expect(res.headers.get('set-cookie')).toBeNull();
     expect((await allUsers()).map((u) => u.username)).toEqual(['first']);
     expect(await auditRecordsOf(db.db, res)).toMatchObject([
-      { action: 'user.register', outcome: 'denied', actorName: 'second', actorType: 'system' },
+      { action: 'user.register', outcome: 'denied', actorName: 'second', actorType: 'user', actorId: null },
     ]);
   });
 

@@ -72,6 +72,7 @@ export function AuditResults({ query, events, olderId, paged, notice }: AuditRes
                   <td>
                     {e.actorName}
                     {e.actorType !== 'user' && <small> ({e.actorType})</small>}
+                    {e.actorType === 'user' && e.actorId === null && <small> (not signed in)</small>}
                   </td>
                   <td>
                     <code>{e.action}</code>
