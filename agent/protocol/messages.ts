@@ -207,6 +207,11 @@ export function imagePath(id: string, suffix?: 'tag'): string {
   return suffix ? `${base}/${suffix}` : base;
 }
 
+/** `GET` this for the ImageDetail of the image a reference (`repository:tag` or `@digest`) names on the host. */
+export function imageByReferencePath(reference: string): string {
+  return `${AGENT_PATHS.images}/references/${encodeURIComponent(reference)}`;
+}
+
 /** `DELETE` this to remove one tag (`repository:tag`) of the image `imageId`. */
 export function imageTagPath(reference: string, imageId: string): string {
   return `${AGENT_PATHS.images}/tags/${encodeURIComponent(reference)}?image=${encodeURIComponent(imageId)}`;

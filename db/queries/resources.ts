@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { hosts, resources, type Resource } from '../schema.ts';
 
@@ -46,6 +46,21 @@ export async function claimResource(db: Database, row: NewResource): Promise<voi
     .insert(resources)
     .values(row)
     .onDuplicateKeyUpdate({ set: { workspace: row.workspace, origin: row.origin, createdBy: row.createdBy, name: row.name } });
+}
+
+/**
+ * Claims the row for a shared workspace: inserts it, or takes over a row that
+ * is itself shared (`public` or `external`), never one in a user's (or a
+ * deleted user's) workspace. Returns whether the row now has `row.workspace`.
+ */
+export async function claimSharedResource(db: Database, row: NewResource): Promise<boolean> {
+  if (await insertResourceIfAbsent(db, row)) return true;
+  const key = and(eq(resources.hostId, row.hostId), eq(resources.kind, row.kind), eq(resources.dockerId, row.dockerId));
+  await db
+    .update(resources)
+    .set({ workspace: row.workspace, origin: row.origin, createdBy: row.createdBy, name: row.name })
+    .where(and(key, inArray(resources.workspace, ['public', 'external'])));
+  return (await findResource(db, row.hostId, row.kind, row.dockerId))?.workspace === row.workspace;
 }
 
 /** Deletes the row; returns whether this call deleted it (for audit-once under concurrency). */

@@ -1,8 +1,8 @@
 import type { HostClient } from '../../agent/client/agent-client.ts';
-import { pullPath, type PullFrame, type PullStarted } from '../../agent/protocol/messages.ts';
+import { imageByReferencePath, pullPath, type ImageDetail, type PullFrame, type PullStarted } from '../../agent/protocol/messages.ts';
 import { createNdjsonParser } from '../../agent/protocol/ndjson.ts';
 import type { Database } from '../../db/client.ts';
-import { claimResource } from '../../db/queries/resources.ts';
+import { claimSharedResource } from '../../db/queries/resources.ts';
 import type { Host } from '../../db/schema.ts';
 import type { Clock, Logger } from '../app-env.ts';
 import { recordAudit, type AuditActor } from '../audit/audit.ts';
@@ -28,9 +28,12 @@ type FinalFrame = Extract<PullFrame, { type: 'done' | 'error' }>;
 
 /**
  * Follows a pull the agent runs until its final frame, then records the
- * outcome once: on success the image is claimed as `public` and
- * `image.pull` is audited as success; a pull that failed (the registry's
- * message) or whose outcome could not be learned is audited as failure.
+ * outcome once: on success the image the reference now names, as a signed
+ * inspect answers (the pull stream itself is not signed, so its image id is
+ * not trusted), is claimed as `public` unless a user's workspace holds it,
+ * and `image.pull` is audited as success; a pull that failed (the
+ * registry's message) or whose outcome could not be learned is audited as
+ * failure.
  * Runs in the background after the request that started the pull, whether
  * or not anyone watches the pull in a page. Never rejects.
  */
@@ -53,21 +56,27 @@ export async function recordPullOutcome(
     });
   try {
     const final = await followToEnd(client, started.pullId, deps.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS);
-    if (final.type === 'done') {
-      await claimResource(deps.db, {
-        hostId: host.id,
-        kind: 'image',
-        dockerId: final.imageId,
-        workspace: 'public',
-        origin: 'platform',
-        createdBy: requester.actor.name,
-        name: started.reference,
-        createdAt: new Date(deps.clock()),
-      });
-      await record('success', final.message, final.imageId);
-    } else {
+    if (final.type !== 'done') {
       await record('failure', final.message, null);
+      return;
     }
+    const pulled = await client.request<ImageDetail>('GET', imageByReferencePath(started.reference));
+    if (!pulled.ok) {
+      await record('failure', `The pull ended, but ${host.name} did not confirm which image ${started.reference} names (${pulled.message}); nothing was made public.`, null);
+      return;
+    }
+    const imageId = pulled.data.id;
+    const shared = await claimSharedResource(deps.db, {
+      hostId: host.id,
+      kind: 'image',
+      dockerId: imageId,
+      workspace: 'public',
+      origin: 'platform',
+      createdBy: requester.actor.name,
+      name: started.reference,
+      createdAt: new Date(deps.clock()),
+    });
+    await record('success', shared ? final.message : `${final.message} The image belongs to a private workspace and stays there.`, imageId);
   } catch (error) {
     // The audit record itself failed: the server log is all that is left of it.
     deps.logger.error('image.pull outcome not recorded', {

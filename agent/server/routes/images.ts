@@ -4,7 +4,7 @@ import { inspectImage } from '../../docker/image-inspect.ts';
 import { removeImage } from '../../docker/image-remove.ts';
 import { tagImage, untagImage } from '../../docker/image-tag.ts';
 import { listImages } from '../../docker/images.ts';
-import { isImageId, parseTagReference, type ImageReference } from '../../protocol/image-reference.ts';
+import { formatImageReference, isImageId, parseImageReference, parseTagReference, type ImageReference } from '../../protocol/image-reference.ts';
 import { referenceFromBody } from '../reference-from-body.ts';
 import type { AgentEnv } from '../env.ts';
 
@@ -33,6 +33,12 @@ export const imageRoutes = new Hono<AgentEnv>()
     const reference = tagReference(c.req.param('reference'));
     const expected = imageId(c, c.req.query('image') ?? '');
     return c.json(await untagImage(c.var.docker, reference, expected));
+  })
+  // A signed answer to "which image does this name now?" (a pull's own stream is not signed).
+  .get('/references/:reference', async (c) => {
+    const parsed = parseImageReference(c.req.param('reference'));
+    if (!parsed.ok) throw new HTTPException(400, { message: parsed.message });
+    return c.json(await inspectImage(c.var.docker, formatImageReference(parsed.reference)));
   })
   .get('/:id', async (c) => c.json(await inspectImage(c.var.docker, imageId(c))))
   .delete('/:id', async (c) => {
