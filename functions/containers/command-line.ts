@@ -1,5 +1,6 @@
 import { parse } from 'shell-quote';
 import type { Checked } from '../../agent/protocol/container-fields.ts';
+import { findUnsafeCharacter } from '../forms/unsafe-characters.ts';
 
 const HOW_TO_QUOTE = "Berth runs the command without a shell: quote it, or run it in one with sh -c '…'.";
 
@@ -11,9 +12,13 @@ const HOW_TO_QUOTE = "Berth runs the command without a shell: quote it, or run i
  * container to expand (Berth has no variables of its own to put there).
  *
  * shell-quote drops an unmatched quote and a trailing backslash without a
- * word, so those are found first by `findUnclosedQuote`.
+ * word, so those are found first by `findUnclosedQuote`. Control characters
+ * and text-direction overrides are refused, typed or written as $'\e' escapes
+ * (the command is shown to others); tab and quoted line breaks are kept.
  */
 export function parseCommandLine(text: string): Checked<string[]> {
+  const typed = findUnsafeCharacter(text, { tab: true, lineFeed: true });
+  if (typed) return { ok: false, message: unsafeMessage(typed) };
   const unclosed = findUnclosedQuote(text);
   if (unclosed) return { ok: false, message: unclosed };
 
@@ -40,7 +45,13 @@ export function parseCommandLine(text: string): Checked<string[]> {
     const op = 'op' in entry ? String(entry.op) : '?';
     return { ok: false, message: `The command has an unquoted shell operator ${op}. ${HOW_TO_QUOTE}` };
   }
+  const escaped = argv.map((word) => findUnsafeCharacter(word, { tab: true, lineFeed: true })).find((found) => found !== null);
+  if (escaped) return { ok: false, message: unsafeMessage(escaped) };
   return { ok: true, value: argv };
+}
+
+function unsafeMessage(found: string): string {
+  return `The command contains ${found}; Berth refuses control characters and text-direction overrides, which would show others something other than what runs.`;
 }
 
 /**

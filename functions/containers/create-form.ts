@@ -4,6 +4,7 @@ import {
   type Checked,
 } from '../../agent/protocol/container-fields.ts';
 import type { CreateContainerRequest, PortMapping, PortProtocol, RestartPolicy, RestartPolicyName } from '../../agent/protocol/messages.ts';
+import { findUnsafeCharacter } from '../forms/unsafe-characters.ts';
 import { parseCommandLine } from './command-line.ts';
 
 export interface CreateFormFields {
@@ -49,16 +50,26 @@ export function parseCreateForm(
   });
 }
 
+const REFUSED = 'Berth refuses control characters and text-direction overrides, which would show others something other than what is set.';
+
 function nonEmptyLines(text: string): string[] {
   return text.split(/\r?\n/).filter((line) => line.trim() !== '');
 }
 
-/** One `KEY=value` per line; a key given twice is refused rather than silently overridden. */
+/**
+ * One `KEY=value` per line; a key given twice is refused rather than silently
+ * overridden, and so are control characters (a tab in a value excepted) and
+ * text-direction overrides, as values are shown back to other users.
+ */
 export function parseEnvLines(text: string): Checked<string[]> {
   const entries = nonEmptyLines(text);
   const seen = new Set<string>();
   for (const entry of entries) {
     const key = entry.split('=', 1)[0] ?? '';
+    const unsafeKey = findUnsafeCharacter(key);
+    if (unsafeKey) return { ok: false, message: `An environment variable name contains ${unsafeKey}; ${REFUSED}` };
+    const unsafeValue = findUnsafeCharacter(entry.slice(key.length + 1), { tab: true });
+    if (unsafeValue) return { ok: false, message: `The value of the environment variable ${key} contains ${unsafeValue}; ${REFUSED}` };
     if (entry.includes('=') && seen.has(key)) return { ok: false, message: `The environment variable ${key} is given twice.` };
     seen.add(key);
   }

@@ -289,6 +289,18 @@ describe('bad input: a clear message, a 4xx, and nothing changed', () => {
     expect((await t.inspect(running))?.State.Running).toBe(true);
   });
 
+  test.each([
+    ['a command with ESC', { command: 'echo \u001b[2Jfake' }, 'The command contains U+001B (a control character)'],
+    ['an env value with a bidi override', { env: 'FILE=gpj\u202Eexe' }, 'contains U+202E (a Unicode text-direction override)'],
+  ])('create with %s: 400 with a clear message, audited, no container made', async (_, fields, message) => {
+    const name = `${t.prefix}-unsafe-${crypto.randomUUID().slice(0, 6)}`;
+    const response = await t.create(t.alice, { name, ...fields });
+    expect(response.status).toBe(400);
+    expect(await textOf(response)).toContain(message);
+    expect((await t.auditNamed(name)).map((e) => [e.action, e.outcome])).toEqual([['container.create', 'failure']]);
+    expect(await namedContainers(name)).toEqual([]);
+  });
+
   test("another user's container: 404 as if it did not exist, audited as denied, and it keeps running", async () => {
     for (const action of ['stop', 'kill', 'pause']) {
       const response = await act(running, action, t.bob);

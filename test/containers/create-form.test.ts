@@ -46,6 +46,40 @@ describe('parseCommandLine', () => {
   });
 });
 
+describe('control characters and text-direction overrides', () => {
+  test.each([
+    ['ESC typed', 'echo \u001b[2Jhidden', 'U+001B (a control character)'],
+    ['\\x01 typed', 'echo a\u0001b', 'U+0001 (a control character)'],
+    ['a carriage return in quotes', 'echo "a\rb"', 'U+000D (a control character)'],
+    ["ESC written as $'\\e'", "echo $'\\e[31mred'", 'U+001B (a control character)'],
+    ['a right-to-left override', 'echo safe\u202Etxt.exe', 'U+202E (a Unicode text-direction override)'],
+    ['a first-strong isolate', 'echo \u2068x\u2069', 'U+2068 (a Unicode text-direction override)'],
+    ['a C1 control', 'echo \u009bx', 'U+009B (a control character)'],
+  ])('the command refuses %s with a clear message', (_, input, named) => {
+    const result = parseCommandLine(input);
+    expect(result).toEqual({ ok: false, message: expect.stringContaining(`The command contains ${named}; Berth refuses control characters`) });
+  });
+
+  test('the command keeps tabs and line breaks inside quotes', () => {
+    expect(parseCommandLine('sh -c "echo a\n\techo b"')).toEqual({ ok: true, value: ['sh', '-c', 'echo a\n\techo b'] });
+  });
+
+  test.each([
+    ['ESC in a value', 'COLOR=\u001b[31m', 'The value of the environment variable COLOR contains U+001B (a control character)'],
+    ['\\x01 in a value', 'A=x\u0001', 'The value of the environment variable A contains U+0001'],
+    ['a bidi override in a value', 'FILE=gpj\u202Eexe', 'contains U+202E (a Unicode text-direction override)'],
+    ['a bidi isolate in a name', 'A\u2066B=1', 'An environment variable name contains U+2066'],
+    ['a tab in a name', 'A\tB=1', 'An environment variable name contains U+0009'],
+    ['a lone carriage return', 'A=1\rB=2', 'contains U+000D'],
+  ])('env refuses %s with a clear message', (_, input, message) => {
+    expect(parseEnvLines(input)).toEqual({ ok: false, message: expect.stringContaining(message) });
+  });
+
+  test('env keeps a tab in a value', () => {
+    expect(parseEnvLines('SEP=a\tb')).toEqual({ ok: true, value: ['SEP=a\tb'] });
+  });
+});
+
 describe('parsePortMapping (docker run -p syntax)', () => {
   test.each([
     ['80', { containerPort: 80, protocol: 'tcp' }],
