@@ -9,6 +9,7 @@ import { healthRoutes } from './health/index.ts';
 import { homeRoutes } from './home/index.tsx';
 import { hostRoutes } from './hosts/index.tsx';
 import { imageRoutes } from './images/index.tsx';
+import { logsRoutes } from './logs/index.tsx';
 import { requireAuditWritable } from './middleware/audit-writable.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { injectDeps } from './middleware/inject-deps.ts';
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps) {
   app.route('/users', usersRoutes);
   app.route('/containers', containerRoutes);
   app.route('/images', imageRoutes);
+  app.route('/logs', logsRoutes);
 
   app.onError(renderError);
   app.notFound(renderNotFound);

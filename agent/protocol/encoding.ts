@@ -39,3 +39,15 @@ export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string>
 export function randomBase64url(byteLength: number): string {
   return toBase64url(crypto.getRandomValues(new Uint8Array(byteLength)));
 }
+
+/** One array of the parts' bytes; a single part is returned as it is. */
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1 && parts[0]) return parts[0];
+  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.length;
+  }
+  return joined;
+}

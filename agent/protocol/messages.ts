@@ -74,7 +74,8 @@ export type AgentErrorCode =
   | 'docker-error'
   | 'internal'
   | 'policy-refused'
-  | 'too-many-pulls';
+  | 'too-many-pulls'
+  | 'logs-unreadable';
 
 /** Body of every agent error response. */
 export interface AgentError {
@@ -304,3 +305,33 @@ export interface TagImageResult {
   /** The tag as Docker now lists it, e.g. `team/app:1.0`. */
   reference: string;
 }
+// ---- Container logs: NDJSON frames of `GET /v1/containers/:id/logs` ----
+
+export type LogStreamName = 'stdout' | 'stderr';
+
+/** One line of a container's log exactly as written: without its "\n", any "\r" kept. */
+export interface LogLineFrame {
+  stream: LogStreamName;
+  /** Docker's RFC 3339 timestamp (nanoseconds) of the line, when timestamps were asked for. */
+  ts?: string;
+  /** Docker's `details` attributes (`key=value,…`), when asked for and not empty. */
+  details?: string;
+  line: string;
+  /** The line was longer than LOG_MAX_LINE_CHARS: the next frame of this stream carries on with it. */
+  continued?: true;
+}
+
+/**
+ * Why a log stream ended: every asked-for line was sent (`complete`), or the
+ * followed container stopped or was removed.
+ */
+export type LogEndReason = 'complete' | 'container-exited' | 'container-removed';
+
+export type LogFrame =
+  | LogLineFrame
+  /** Docker reported a problem reading the log and carried on (its "Error grabbing logs" lines). */
+  | { type: 'warning'; message: string }
+  /** The last frame of a stream that ended well. */
+  | { type: 'end'; reason: LogEndReason }
+  /** The last frame of a stream that broke off. */
+  | { type: 'error'; message: string };

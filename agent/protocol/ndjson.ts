@@ -1,6 +1,8 @@
 // NDJSON framing on Web streams: one JSON value per "\n"-terminated line.
 // Used for everything the agent streams (logs, pull progress).
 
+import { concatBytes } from './encoding.ts';
+
 export const NDJSON_CONTENT_TYPE = 'application/x-ndjson';
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 
@@ -30,7 +32,7 @@ export function createNdjsonParser(
 
   function emit(parts: Uint8Array[], controller: TransformStreamDefaultController<unknown>): void {
     lineNumber += 1;
-    const text = decoder.decode(concat(parts)).replace(/\r$/, '');
+    const text = decoder.decode(concatBytes(parts)).replace(/\r$/, '');
     if (text.trim() === '') return;
     try {
       controller.enqueue(JSON.parse(text));
@@ -83,16 +85,4 @@ export function createNdjsonSerializer(): TransformStream<unknown, Uint8Array> {
       controller.enqueue(encoder.encode(`${line}\n`));
     },
   });
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1 && parts[0]) return parts[0];
-  const total = parts.reduce((sum, part) => sum + part.length, 0);
-  const joined = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(part, offset);
-    offset += part.length;
-  }
-  return joined;
 }

@@ -15,6 +15,7 @@ import { requireSignedRequest } from './require-signed-request.ts';
 import { containerRoutes } from './routes/containers.ts';
 import { imageRoutes } from './routes/images.ts';
 import { infoRoutes } from './routes/info.ts';
+import { logRoutes } from './routes/logs.ts';
 import { pullRoutes } from './routes/pulls.ts';
 import { signResponses } from './sign-responses.ts';
 
@@ -93,6 +94,7 @@ export function createAgentApp(options: AgentAppOptions): Hono<AgentEnv> {
   app.route(AGENT_PATHS.containers, containerRoutes);
   app.route(AGENT_PATHS.images, imageRoutes);
   app.route(AGENT_PATHS.pulls, pullRoutes);
+  app.route(AGENT_PATHS.containers, logRoutes);
 
   app.notFound((c) => {
     const { status, body } = agentError(404, 'not-found', `No agent endpoint ${c.req.method} ${new URL(c.req.url).pathname}.`);

@@ -14,6 +14,7 @@ const assets: Record<string, { file: string; type: string }> = {
     type: 'text/css',
   },
   '/static/berth.css': { file: fileURLToPath(new URL('../../views/static/berth.css', import.meta.url)), type: 'text/css' },
+  '/static/log-viewer.js': { file: fileURLToPath(new URL('../../views/static/log-viewer.js', import.meta.url)), type: 'text/javascript' },
 };
 
 /** Serves the fixed asset list from memory, read once at start. */
