@@ -60,12 +60,17 @@ export function logTestKit(prefix: string) {
     return container;
   }
 
+  /** A fresh key-file path in this run's scratch directory (removed by `cleanup()`). */
+  async function keyFile(): Promise<string> {
+    tmp ??= await mkdtemp(join(tmpdir(), `berth-${prefix}-`));
+    return join(tmp, crypto.randomUUID(), 'agent.key');
+  }
+
   /** An agent on a random port that accepts `controlPlane`'s requests. */
   async function startLogAgent(controlPlane: KeyPair, agentDocker: Dockerode = docker): Promise<RunningAgent> {
-    tmp ??= await mkdtemp(join(tmpdir(), `berth-${prefix}-`));
     const agent = await startAgent({
       controlPlanePublicKey: controlPlane.publicKey.encoded,
-      keyFile: join(tmp, crypto.randomUUID(), 'agent.key'),
+      keyFile: await keyFile(),
       listen: { port: 0 },
       docker: agentDocker,
       logger: { error: () => {} },
@@ -80,7 +85,7 @@ export function logTestKit(prefix: string) {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   }
 
-  return { runId, runContainer, startLogAgent, cleanup };
+  return { runId, runContainer, startLogAgent, keyFile, cleanup };
 }
 
 export function clientFor(agent: RunningAgent, controlPlane: KeyPair, actor = 'alice'): HostClient {

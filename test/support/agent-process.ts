@@ -32,7 +32,8 @@ export async function startAgentProcess(options: AgentProcessOptions): Promise<A
     [
       BIN,
       '--listen', `127.0.0.1:${options.port ?? 0}`,
-      '--control-plane-key', options.controlPlaneKey,
+      // `=`: a base64url key may start with "-", which would read as another flag.
+      `--control-plane-key=${options.controlPlaneKey}`,
       '--key-file', options.keyFile,
       '--docker-socket', options.dockerSocket,
     ],
