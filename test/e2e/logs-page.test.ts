@@ -1,0 +1,136 @@
+// The live log view in a real browser, under the strict CSP: htmx's SSE
+// extension appends lines, the page script keeps at most 2000 of them, log
+// text never runs as markup, and the end of the stream shows a notice.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
+import { upsertHost } from '../../db/queries/hosts.ts';
+import { claimResource } from '../../db/queries/resources.ts';
+import type { Host } from '../../db/schema.ts';
+import { sessionCookieName } from '../../functions/auth/sessions.ts';
+import { staticAssets } from '../../functions/node/static-assets.ts';
+import { docker, IMAGE, logTestKit } from '../logs/support.ts';
+import { createSignedInUser, createTestApp, testAgentClient, testConfig } from '../support/app.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+const kit = logTestKit('logs-e2e');
+let db: TestDatabase;
+let host: Host;
+let server: ServerType;
+let origin: string;
+let browser: Browser;
+let page: Page;
+/** Script errors and CSP violations ("Refused to …") seen in the page. */
+const problems: string[] = [];
+
+beforeAll(async () => {
+  await vi.waitFor(() => docker.getImage(IMAGE).inspect(), { timeout: 170_000, interval: 1_000 });
+  db = await createTestDatabase();
+  const { keys, agents } = await testAgentClient();
+  const agent = await kit.startLogAgent(keys);
+  host = await upsertHost(db.db, { name: `e2e-${kit.runId}`, agentUrl: agent.url, agentPublicKey: agent.publicKey.encoded, createdAt: new Date() });
+  const alice = await createSignedInUser(db, 'alice');
+
+  let handle: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
+  server = serve({ fetch: (request) => handle(request), port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { app } = await createTestApp({ db, agents, config: { origins: [origin] } });
+  const root = new Hono();
+  root.use('/static/*', await staticAssets());
+  root.route('/', app);
+  handle = root.fetch;
+
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+  const context = await browser.newContext();
+  const [name, value] = alice.cookie.split('=') as [string, string];
+  expect(name).toBe(sessionCookieName(testConfig()));
+  await context.addCookies([{ name, value, url: origin }]);
+  page = await context.newPage();
+  page.on('console', (message) => {
+    // Berth serves no favicon; the browser's own request for one is not the page's doing.
+    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) problems.push(`${message.text()} ${message.location().url}`);
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()} ${response.url()}`);
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+  await kit.cleanup();
+  await db?.drop();
+});
+
+/** A container of alice's (in Berth's records), running `script`. */
+async function aliceContainer(script: string) {
+  const container = await kit.runContainer({ script, wait: 'running' });
+  const info = await container.inspect();
+  await claimResource(db.db, {
+    hostId: host.id,
+    kind: 'container',
+    dockerId: info.Id,
+    workspace: 'alice',
+    origin: 'platform',
+    createdBy: 'alice',
+    name: info.Name.slice(1),
+    createdAt: new Date(),
+  });
+  return { container, id: info.Id };
+}
+
+test('live lines append, the page keeps the last 2000, markup in the log stays text, and the end shows a notice', async () => {
+  const { container, id } = await aliceContainer(
+    [
+      'seq 1 2500',
+      `echo '<img src=x onerror="document.title=1">'`,
+      `printf '\\033[32mgreen\\033[0m\\r\\n'`,
+      'while [ ! -f /tmp/more ]; do sleep 0.05; done',
+      'seq 2501 3000',
+      'while [ ! -f /tmp/stop ]; do sleep 0.05; done',
+      'echo bye >&2',
+    ].join('; '),
+  );
+  const touch = async (file: string) => {
+    const run = await container.exec({ Cmd: ['touch', file] });
+    await run.start({ Detach: true });
+  };
+  const lines = page.locator('#log-output .log-line');
+
+  await page.goto(`${origin}/logs/${host.name}/${id}?opts=1&stdout=1&stderr=1&follow=1&tail=all`);
+  const title = await page.title();
+  // History is capped at what the page keeps: lines 503…2500 and the two crafted ones.
+  await expect.poll(() => lines.count(), { timeout: 20_000 }).toBe(2000);
+  await expect.poll(() => lines.last().textContent(), { timeout: 20_000 }).toBe('green\r');
+  expect(await lines.first().textContent()).toBe('503');
+  expect(await page.locator('#log-output img').count()).toBe(0);
+  expect(await lines.nth(1998).textContent()).toBe('<img src=x onerror="document.title=1">');
+  expect(await page.locator('#log-output .ansi-fg-green').textContent()).toBe('green');
+
+  await touch('/tmp/more');
+  await expect.poll(() => lines.last().textContent(), { timeout: 20_000 }).toBe('3000');
+  expect(await lines.count()).toBe(2000);
+  expect(await lines.first().textContent()).toBe('1003');
+
+  await touch('/tmp/stop');
+  await expect.poll(() => page.locator('#log-output .log-end').textContent(), { timeout: 20_000 }).toBe('The container stopped: the live log has ended.');
+  expect(await page.locator('#log-output .log-stderr').last().textContent()).toBe('bye');
+  expect(await lines.count()).toBe(2000);
+  expect(await page.title()).toBe(title);
+  expect(problems).toEqual([]);
+});
+
+test('a live view whose connection to Berth breaks says so', async () => {
+  const { id } = await aliceContainer('echo waiting; sleep 3600');
+  await page.goto(`${origin}/logs/${host.name}/${id}?opts=1&stdout=1&follow=1`);
+  await expect.poll(() => page.locator('#log-output .log-line').textContent(), { timeout: 20_000 }).toBe('waiting');
+  (server as Server).closeAllConnections();
+  await expect.poll(() => page.locator('#log-output .log-end').textContent(), { timeout: 20_000 }).toBe(
+    'The live log stopped: the connection to Berth was lost. Reload the page to follow it again.',
+  );
+});
