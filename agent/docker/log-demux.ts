@@ -21,14 +21,15 @@ export class LogFrameError extends Error {
 }
 
 /**
- * Bytes of a multiplexed stream in, payload pieces out. Headers and payloads
- * may be cut anywhere by the transport; a payload is passed on in the pieces
- * it arrives in (never gathered), so a huge frame costs no memory.
+ * Bytes of a multiplexed stream in, payload pieces out: the pieces of one
+ * chunk as one array (one stream step per chunk, not per message). Headers
+ * and payloads may be cut anywhere by the transport; a payload is passed on
+ * in the pieces it arrives in (never gathered), so a huge frame costs no memory.
  *
  * @example
- * response.pipeThrough(createLogDemuxer()) // → { source: 'stderr', bytes, messageStart: true }, …
+ * response.pipeThrough(createLogDemuxer()) // → [{ source: 'stderr', bytes, messageStart: true }, …], …
  */
-export function createLogDemuxer(): TransformStream<Uint8Array, LogPiece> {
+export function createLogDemuxer(): TransformStream<Uint8Array, LogPiece[]> {
   const header = new Uint8Array(HEADER_BYTES);
   let headerFilled = 0;
   let remaining = 0;
@@ -37,6 +38,7 @@ export function createLogDemuxer(): TransformStream<Uint8Array, LogPiece> {
 
   return new TransformStream({
     transform(chunk, controller) {
+      const pieces: LogPiece[] = [];
       let offset = 0;
       while (offset < chunk.length) {
         if (remaining === 0) {
@@ -44,7 +46,7 @@ export function createLogDemuxer(): TransformStream<Uint8Array, LogPiece> {
           header.set(chunk.subarray(offset, offset + take), headerFilled);
           headerFilled += take;
           offset += take;
-          if (headerFilled < HEADER_BYTES) return;
+          if (headerFilled < HEADER_BYTES) break;
           headerFilled = 0;
           const type = header[0] ?? -1;
           const next = SOURCES[type];
@@ -57,11 +59,12 @@ export function createLogDemuxer(): TransformStream<Uint8Array, LogPiece> {
           continue;
         }
         const take = Math.min(remaining, chunk.length - offset);
-        controller.enqueue({ source, bytes: chunk.subarray(offset, offset + take), messageStart });
+        pieces.push({ source, bytes: chunk.subarray(offset, offset + take), messageStart });
         messageStart = false;
         remaining -= take;
         offset += take;
       }
+      if (pieces.length > 0) controller.enqueue(pieces);
     },
     flush() {
       if (headerFilled > 0 || remaining > 0) throw new LogFrameError('The log stream ended in the middle of a Docker frame.');
@@ -70,10 +73,10 @@ export function createLogDemuxer(): TransformStream<Uint8Array, LogPiece> {
 }
 
 /** A TTY container's raw stream: everything is stdout, and Docker's messages have no visible boundaries. */
-export function rawLogPieces(): TransformStream<Uint8Array, LogPiece> {
+export function rawLogPieces(): TransformStream<Uint8Array, LogPiece[]> {
   return new TransformStream({
     transform(bytes, controller) {
-      controller.enqueue({ source: 'stdout', bytes, messageStart: false });
+      controller.enqueue([{ source: 'stdout', bytes, messageStart: false }]);
     },
   });
 }

@@ -4,7 +4,7 @@
 // into fields, lines split on "\n" ("\r" stays part of the line).
 import { concatBytes } from '../protocol/encoding.ts';
 import { LOG_MAX_LINE_CHARS, LOG_MAX_PREFIX_BYTES } from '../protocol/log-options.ts';
-import type { LogFrame, LogStreamName } from '../protocol/messages.ts';
+import type { LogFrame, LogLineFrame } from '../protocol/messages.ts';
 import type { LogPiece, LogSource } from './log-demux.ts';
 
 export interface LogLineOptions {
@@ -42,10 +42,12 @@ class LineAssembler {
 }
 
 /**
+ * Batches of pieces in, batches of frames out (a batch per input batch).
+ *
  * @example
  * pieces.pipeThrough(createLogLineSplitter({ timestamps: true, details: false, prefixAt: 'message' }))
  */
-export function createLogLineSplitter(options: LogLineOptions): TransformStream<LogPiece, LogFrame> {
+export function createLogLineSplitter(options: LogLineOptions): TransformStream<LogPiece[], LogFrame[]> {
   const maxLineChars = options.maxLineChars ?? LOG_MAX_LINE_CHARS;
   const prefixFields = (options.timestamps ? 1 : 0) + (options.details ? 1 : 0);
   const assemblers = new Map<LogSource, LineAssembler>();
@@ -63,16 +65,16 @@ export function createLogLineSplitter(options: LogLineOptions): TransformStream<
 
   function frame(assembler: LineAssembler, line: string, continued: boolean): LogFrame {
     if (assembler.source === 'system') return { type: 'warning', message: line };
-    return {
-      stream: assembler.source as LogStreamName,
-      ...(assembler.ts === undefined ? {} : { ts: assembler.ts }),
-      ...(assembler.details ? { details: assembler.details } : {}),
-      line,
-      ...(continued ? { continued: true as const } : {}),
-    };
+    // Built field by field (no spreads): this runs once per line of the log.
+    const result = { stream: assembler.source } as LogLineFrame;
+    if (assembler.ts !== undefined) result.ts = assembler.ts;
+    if (assembler.details) result.details = assembler.details;
+    result.line = line;
+    if (continued) result.continued = true;
+    return result;
   }
 
-  function append(assembler: LineAssembler, bytes: Uint8Array, controller: TransformStreamDefaultController<LogFrame>): void {
+  function append(assembler: LineAssembler, bytes: Uint8Array, out: LogFrame[]): void {
     assembler.started = true;
     const text = assembler.decoder.decode(bytes, { stream: true });
     if (text === '') return;
@@ -84,17 +86,17 @@ export function createLogLineSplitter(options: LogLineOptions): TransformStream<
       // Never cut between the two halves of a surrogate pair.
       const last = joined.charCodeAt(cut - 1);
       if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
-      controller.enqueue(frame(assembler, joined.slice(0, cut), true));
+      out.push(frame(assembler, joined.slice(0, cut), true));
       const rest = joined.slice(cut);
       assembler.parts = [rest];
       assembler.chars = rest.length;
     }
   }
 
-  function endLine(assembler: LineAssembler, controller: TransformStreamDefaultController<LogFrame>): void {
+  function endLine(assembler: LineAssembler, out: LogFrame[]): void {
     const tail = assembler.decoder.decode();
     if (tail !== '') assembler.parts.push(tail);
-    controller.enqueue(frame(assembler, assembler.parts.join(''), false));
+    out.push(frame(assembler, assembler.parts.join(''), false));
     assembler.parts = [];
     assembler.chars = 0;
     assembler.started = false;
@@ -107,7 +109,7 @@ export function createLogLineSplitter(options: LogLineOptions): TransformStream<
     assembler: LineAssembler,
     bytes: Uint8Array,
     offset: number,
-    controller: TransformStreamDefaultController<LogFrame>,
+    out: LogFrame[],
   ): number {
     let index = offset;
     while (index < bytes.length && assembler.prefixFieldsLeft > 0) {
@@ -123,7 +125,7 @@ export function createLogLineSplitter(options: LogLineOptions): TransformStream<
     assembler.prefixBytes += index - offset;
     if (assembler.prefixFieldsLeft > 0) {
       // Not a prefix Docker would write: keep the bytes as the line's content.
-      if (assembler.prefixBytes > LOG_MAX_PREFIX_BYTES) abandonPrefix(assembler, controller);
+      if (assembler.prefixBytes > LOG_MAX_PREFIX_BYTES) abandonPrefix(assembler, out);
       return index;
     }
     const fields = new TextDecoder().decode(concatBytes(assembler.prefix)).split(' ');
@@ -137,42 +139,50 @@ export function createLogLineSplitter(options: LogLineOptions): TransformStream<
     return index;
   }
 
-  function abandonPrefix(assembler: LineAssembler, controller: TransformStreamDefaultController<LogFrame>): void {
+  function abandonPrefix(assembler: LineAssembler, out: LogFrame[]): void {
     const content = concatBytes(assembler.prefix);
     assembler.prefix = [];
     assembler.prefixBytes = 0;
     assembler.prefixFieldsLeft = 0;
-    if (content.length > 0) append(assembler, content, controller);
+    if (content.length > 0) append(assembler, content, out);
+  }
+
+  function split({ source, bytes, messageStart }: LogPiece, out: LogFrame[]): void {
+    const assembler = assemblerFor(source);
+    if (messageStart && options.prefixAt === 'message' && source !== 'system') {
+      if (assembler.prefixFieldsLeft > 0) abandonPrefix(assembler, out);
+      assembler.prefixFieldsLeft = prefixFields;
+    }
+    let offset = 0;
+    while (offset < bytes.length) {
+      if (assembler.prefixFieldsLeft > 0) {
+        offset = takePrefix(assembler, bytes, offset, out);
+        continue;
+      }
+      const newline = bytes.indexOf(NEWLINE, offset);
+      const end = newline === -1 ? bytes.length : newline;
+      if (end > offset) append(assembler, bytes.subarray(offset, end), out);
+      if (newline === -1) return;
+      endLine(assembler, out);
+      offset = newline + 1;
+      if (options.prefixAt === 'line' && source !== 'system') assembler.prefixFieldsLeft = prefixFields;
+    }
   }
 
   return new TransformStream({
-    transform({ source, bytes, messageStart }, controller) {
-      const assembler = assemblerFor(source);
-      if (messageStart && options.prefixAt === 'message' && source !== 'system') {
-        if (assembler.prefixFieldsLeft > 0) abandonPrefix(assembler, controller);
-        assembler.prefixFieldsLeft = prefixFields;
-      }
-      let offset = 0;
-      while (offset < bytes.length) {
-        if (assembler.prefixFieldsLeft > 0) {
-          offset = takePrefix(assembler, bytes, offset, controller);
-          continue;
-        }
-        const newline = bytes.indexOf(NEWLINE, offset);
-        const end = newline === -1 ? bytes.length : newline;
-        if (end > offset) append(assembler, bytes.subarray(offset, end), controller);
-        if (newline === -1) return;
-        endLine(assembler, controller);
-        offset = newline + 1;
-        if (options.prefixAt === 'line' && source !== 'system') assembler.prefixFieldsLeft = prefixFields;
-      }
+    transform(pieces, controller) {
+      const out: LogFrame[] = [];
+      for (const piece of pieces) split(piece, out);
+      if (out.length > 0) controller.enqueue(out);
     },
     flush(controller) {
       // A last line without "\n" still counts.
+      const out: LogFrame[] = [];
       for (const assembler of assemblers.values()) {
-        if (assembler.prefixFieldsLeft > 0) abandonPrefix(assembler, controller);
-        if (assembler.started) endLine(assembler, controller);
+        if (assembler.prefixFieldsLeft > 0) abandonPrefix(assembler, out);
+        if (assembler.started) endLine(assembler, out);
       }
+      if (out.length > 0) controller.enqueue(out);
     },
   });
 }

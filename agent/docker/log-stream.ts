@@ -10,7 +10,7 @@ import { createLogLineSplitter } from './log-lines.ts';
 
 /** Docker's refusal carries its status, its message, and the container's logging driver (for a driver that cannot be read). */
 export type OpenedLogs =
-  | { ok: true; frames: ReadableStream<LogFrame> }
+  | { ok: true; frames: ReadableStream<LogFrame[]> }
   | { ok: false; statusCode: number; message: string; logDriver: string };
 
 /** Longest Docker error body read (they are one JSON sentence). */
@@ -21,14 +21,14 @@ const SETTLE_INTERVAL_MS = 100;
 
 /**
  * Opens the log: inspects the container first (TTY → raw stream, otherwise
- * multiplexed), then streams frames ending with `{type:'end'}` or
- * `{type:'error'}`. Cancelling the returned stream closes the Docker request.
+ * multiplexed), then streams batches of frames (one per chunk Docker sent)
+ * ending with `{type:'end'}` or `{type:'error'}`. Cancelling the returned stream closes the Docker request.
  * A missing container throws (dockerode's 404, a `not-found` for the agent's
  * error handler).
  *
  * @example
  * const opened = await openContainerLogs(docker, id, { ...options, follow: true });
- * if (opened.ok) return new Response(opened.frames.pipeThrough(createNdjsonSerializer()));
+ * if (opened.ok) return new Response(opened.frames.pipeThrough(createNdjsonBatchSerializer()));
  */
 export async function openContainerLogs(docker: Dockerode, containerId: string, options: LogOptions): Promise<OpenedLogs> {
   const container = docker.getContainer(containerId);
@@ -115,9 +115,9 @@ async function endReason(container: Dockerode.Container, options: LogOptions): P
 }
 
 /** The lines, then one last frame: `end` with its reason, or `error` if reading broke off. */
-function withLastFrame(lines: ReadableStream<LogFrame>, reason: () => Promise<LogEndReason>): ReadableStream<LogFrame> {
+function withLastFrame(lines: ReadableStream<LogFrame[]>, reason: () => Promise<LogEndReason>): ReadableStream<LogFrame[]> {
   const reader = lines.getReader();
-  return new ReadableStream<LogFrame>(
+  return new ReadableStream<LogFrame[]>(
     {
       async pull(controller) {
         try {
@@ -126,15 +126,15 @@ function withLastFrame(lines: ReadableStream<LogFrame>, reason: () => Promise<Lo
             controller.enqueue(value);
             return;
           }
-          controller.enqueue({ type: 'end', reason: await reason() });
+          controller.enqueue([{ type: 'end', reason: await reason() }]);
         } catch (error) {
-          controller.enqueue({ type: 'error', message: `Reading the log from Docker failed: ${(error as Error).message}` });
+          controller.enqueue([{ type: 'error', message: `Reading the log from Docker failed: ${(error as Error).message}` }]);
         }
         controller.close();
       },
       cancel: (why) => reader.cancel(why),
     },
-    // Pull one frame at a time: the consumer's pace is Docker's pace.
+    // Pull one batch at a time: the consumer's pace is Docker's pace.
     { highWaterMark: 0 },
   );
 }

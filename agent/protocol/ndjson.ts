@@ -22,20 +22,53 @@ export class NdjsonError extends Error {
  * @example
  * for await (const frame of response.body.pipeThrough(createNdjsonParser())) { ... }
  */
-export function createNdjsonParser(
-  { maxLineBytes = DEFAULT_MAX_LINE_BYTES }: { maxLineBytes?: number } = {},
-): TransformStream<Uint8Array, unknown> {
+export function createNdjsonParser(options: NdjsonParserOptions = {}): TransformStream<Uint8Array, unknown> {
+  const lines = ndjsonLines(options);
+  const enqueueEach = (values: unknown[], controller: TransformStreamDefaultController<unknown>) => {
+    for (const value of values) controller.enqueue(value);
+  };
+  return new TransformStream({
+    transform: (chunk, controller) => enqueueEach(lines.push(chunk), controller),
+    flush: (controller) => enqueueEach(lines.end(), controller),
+  });
+}
+
+/**
+ * The same parser, handing on the values of each chunk as one array: for
+ * streams of many small frames (logs), one stream step per chunk instead of
+ * one per line.
+ *
+ * @example
+ * for await (const frames of response.body.pipeThrough(createNdjsonBatchParser())) for (const frame of frames) { ... }
+ */
+export function createNdjsonBatchParser(options: NdjsonParserOptions = {}): TransformStream<Uint8Array, unknown[]> {
+  const lines = ndjsonLines(options);
+  const enqueueBatch = (values: unknown[], controller: TransformStreamDefaultController<unknown[]>) => {
+    if (values.length > 0) controller.enqueue(values);
+  };
+  return new TransformStream({
+    transform: (chunk, controller) => enqueueBatch(lines.push(chunk), controller),
+    flush: (controller) => enqueueBatch(lines.end(), controller),
+  });
+}
+
+export interface NdjsonParserOptions {
+  maxLineBytes?: number;
+}
+
+/** The parser's state: `push` a chunk, get the values it completed; `end` for the last line. */
+function ndjsonLines({ maxLineBytes = DEFAULT_MAX_LINE_BYTES }: NdjsonParserOptions) {
   const decoder = new TextDecoder();
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let lineNumber = 0;
 
-  function emit(parts: Uint8Array[], controller: TransformStreamDefaultController<unknown>): void {
+  function parse(parts: Uint8Array[], values: unknown[]): void {
     lineNumber += 1;
     const text = decoder.decode(concatBytes(parts)).replace(/\r$/, '');
     if (text.trim() === '') return;
     try {
-      controller.enqueue(JSON.parse(text));
+      values.push(JSON.parse(text));
     } catch (error) {
       throw new NdjsonError(`NDJSON line ${lineNumber} is not valid JSON: ${(error as Error).message}`);
     }
@@ -45,12 +78,13 @@ export function createNdjsonParser(
     return new NdjsonError(`NDJSON line ${lineNumber + 1} is longer than ${maxLineBytes} bytes.`);
   }
 
-  return new TransformStream({
-    transform(chunk, controller) {
+  return {
+    push(chunk: Uint8Array): unknown[] {
+      const values: unknown[] = [];
       let start = 0;
       for (let index = chunk.indexOf(NEWLINE); index !== -1; index = chunk.indexOf(NEWLINE, start)) {
         if (pendingBytes + index - start > maxLineBytes) throw overflow();
-        emit([...pending, chunk.subarray(start, index)], controller);
+        parse([...pending, chunk.subarray(start, index)], values);
         pending = [];
         pendingBytes = 0;
         start = index + 1;
@@ -62,11 +96,14 @@ export function createNdjsonParser(
         pending.push(rest.slice());
         pendingBytes += rest.length;
       }
+      return values;
     },
-    flush(controller) {
-      if (pendingBytes > 0) emit(pending, controller);
+    end(): unknown[] {
+      const values: unknown[] = [];
+      if (pendingBytes > 0) parse(pending, values);
+      return values;
     },
-  });
+  };
 }
 
 /**
@@ -83,6 +120,27 @@ export function createNdjsonSerializer(): TransformStream<unknown, Uint8Array> {
       const line = JSON.stringify(value);
       if (line === undefined) throw new NdjsonError('Cannot write undefined as an NDJSON frame.');
       controller.enqueue(encoder.encode(`${line}\n`));
+    },
+  });
+}
+
+/**
+ * Batches of values in, NDJSON bytes out: each batch as one chunk of lines.
+ *
+ * @example
+ * const body = frameBatches.pipeThrough(createNdjsonBatchSerializer());
+ */
+export function createNdjsonBatchSerializer(): TransformStream<unknown[], Uint8Array> {
+  const encoder = new TextEncoder();
+  return new TransformStream({
+    transform(values, controller) {
+      let text = '';
+      for (const value of values) {
+        const line = JSON.stringify(value);
+        if (line === undefined) throw new NdjsonError('Cannot write undefined as an NDJSON frame.');
+        text += `${line}\n`;
+      }
+      if (text !== '') controller.enqueue(encoder.encode(text));
     },
   });
 }

@@ -11,7 +11,7 @@ import type { AppEnv } from '../app-env.ts';
 import { audit } from '../audit/audit.ts';
 import { hostClient } from '../hosts/host-client.ts';
 import { requireHost, requireVisibleResource } from '../resources/require-visible.ts';
-import { batches } from './frame-batches.ts';
+import { gathered } from './gathered.ts';
 import { readLastLines } from './last-lines.ts';
 import { compileLogFilter } from './log-filter.ts';
 import { logAuditDetail, logFormQuery, readLogForm } from './log-form.ts';
@@ -23,7 +23,8 @@ import { listVisibleContainers } from './visible-containers.ts';
 export const MAX_PAGE_LINES = 2000;
 /** Characters of those lines the server gathers at most for a page. */
 const MAX_PAGE_CHARS = 8 * 1024 * 1024;
-const SSE_BATCH = { maxItems: 200, maxWaitMs: 50 };
+/** Lines per SSE message at most, and how long a line may wait for company. */
+const SSE_BATCH = { maxItems: 500, maxWaitMs: 50 };
 
 type LogAction = 'container.logs.view' | 'container.logs.download';
 
@@ -72,7 +73,7 @@ function auditLogs(c: Context<AppEnv>, target: LogTarget, action: LogAction, out
  * (if that record cannot be written, nothing is read), failure with the
  * agent's reason otherwise.
  */
-async function openAudited(c: Context<AppEnv>, target: LogTarget, action: LogAction, request: ReadyRequest): Promise<AgentResult<ReadableStream<LogFrame>>> {
+async function openAudited(c: Context<AppEnv>, target: LogTarget, action: LogAction, request: ReadyRequest): Promise<AgentResult<ReadableStream<LogFrame[]>>> {
   const opened = await openLogFrames(hostClient(c, target.host), target.id, request.options, request.test);
   if (!opened.ok) {
     await auditLogs(c, target, action, 'failure', opened.message, request.detail);
@@ -150,7 +151,7 @@ export const logsRoutes = new Hono<AppEnv>()
       sse.onAbort(() => reader.cancel().catch(() => {}));
       let end: { kind: 'info' | 'error'; message: string } | undefined;
       try {
-        for await (const batch of batches(reader, SSE_BATCH)) {
+        for await (const batch of gathered(reader, SSE_BATCH)) {
           const shown: ShownFrame[] = [];
           for (const frame of batch) {
             if ('type' in frame && frame.type === 'end') end = { kind: 'info', message: endMessage(frame.reason) };

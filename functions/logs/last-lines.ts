@@ -15,7 +15,7 @@ export interface LastLines {
  * `maxChars` characters of them): a log of any size costs the page, and the
  * server, no more than that.
  */
-export async function readLastLines(frames: ReadableStream<LogFrame>, maxLines: number, maxChars: number): Promise<LastLines> {
+export async function readLastLines(batches: ReadableStream<LogFrame[]>, maxLines: number, maxChars: number): Promise<LastLines> {
   let kept: (ShownFrame | undefined)[] = [];
   let first = 0;
   let lines = 0;
@@ -24,24 +24,27 @@ export async function readLastLines(frames: ReadableStream<LogFrame>, maxLines: 
   let end: LogEndNotice | undefined;
   const size = (frame: ShownFrame) => ('stream' in frame ? frame.line.length : frame.message.length);
   try {
-    for await (const frame of frames) {
-      if ('type' in frame && frame.type === 'end') end = { kind: 'info', message: endMessage(frame.reason) };
-      else if ('type' in frame && frame.type === 'error') end = { kind: 'error', message: frame.message };
+    for await (const batch of batches) {
+      for (const frame of batch) {
+        if ('type' in frame && frame.type === 'end') end = { kind: 'info', message: endMessage(frame.reason) };
+        else if ('type' in frame && frame.type === 'error') end = { kind: 'error', message: frame.message };
+        if (end) break;
+        const shown = frame as ShownFrame;
+        if ('stream' in shown) {
+          matched += 1;
+          lines += 1;
+        }
+        kept.push(shown);
+        chars += size(shown);
+        while (lines > maxLines || chars > maxChars) {
+          const oldest = kept[first] as ShownFrame;
+          kept[first] = undefined;
+          first += 1;
+          chars -= size(oldest);
+          if ('stream' in oldest) lines -= 1;
+        }
+      }
       if (end) break;
-      const shown = frame as ShownFrame;
-      if ('stream' in shown) {
-        matched += 1;
-        lines += 1;
-      }
-      kept.push(shown);
-      chars += size(shown);
-      while (lines > maxLines || chars > maxChars) {
-        const oldest = kept[first] as ShownFrame;
-        kept[first] = undefined;
-        first += 1;
-        chars -= size(oldest);
-        if ('stream' in oldest) lines -= 1;
-      }
       // Drop the consumed front now and then, so the array stays about maxLines long.
       if (first > maxLines) {
         kept = kept.slice(first);

@@ -42,10 +42,11 @@ export function compileLogFilter({ text, regex }: LogFilterInput): CompiledFilte
 }
 
 /** Drops the lines the filter does not match; other frames (end, error, warning) pass. */
-export function filterLogFrames(test: (line: string) => boolean): TransformStream<LogFrame, LogFrame> {
+export function filterLogFrames(test: (line: string) => boolean): TransformStream<LogFrame[], LogFrame[]> {
   return new TransformStream({
-    transform(frame, controller) {
-      if (!('stream' in frame) || test(frame.line)) controller.enqueue(frame);
+    transform(frames, controller) {
+      const kept = frames.filter((frame) => !('stream' in frame) || test(frame.line));
+      if (kept.length > 0) controller.enqueue(kept);
     },
   });
 }

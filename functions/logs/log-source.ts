@@ -2,37 +2,38 @@
 import type { AgentResult, HostClient } from '../../agent/client/agent-client.ts';
 import { containerLogsPath, LOG_FRAME_MAX_BYTES, type LogOptions } from '../../agent/protocol/log-options.ts';
 import type { LogEndReason, LogFrame } from '../../agent/protocol/messages.ts';
-import { createNdjsonParser } from '../../agent/protocol/ndjson.ts';
+import { createNdjsonBatchParser } from '../../agent/protocol/ndjson.ts';
 import { filterLogFrames } from './log-filter.ts';
 
 /**
- * Opens the log through the agent. The stream errors if the agent goes away
- * or sends something that is not a log frame; it ends after the agent's own
- * `end`/`error` frame. Cancelling it closes the agent request (and the agent
+ * Opens the log through the agent, as batches of frames (one per chunk the
+ * agent sent: a big log is thousands of steps, not millions). The stream
+ * errors if the agent goes away or sends something that is not a log frame;
+ * it ends after the agent's own `end`/`error` frame. Cancelling it closes the agent request (and the agent
  * then closes Docker's).
  *
  * @example
  * const opened = await openLogFrames(hostClient(c, host), id, options, filter.test);
- * if (opened.ok) for await (const frame of opened.data) …
+ * if (opened.ok) for await (const frames of opened.data) …
  */
 export async function openLogFrames(
   client: HostClient,
   containerId: string,
   options: LogOptions,
   test: ((line: string) => boolean) | null,
-): Promise<AgentResult<ReadableStream<LogFrame>>> {
+): Promise<AgentResult<ReadableStream<LogFrame[]>>> {
   const opened = await client.stream('GET', containerLogsPath(containerId, options));
   if (!opened.ok) return opened;
   // The parser's bound is set for log frames: one may carry a line of LOG_MAX_LINE_CHARS.
-  const frames = opened.data.pipeThrough(createNdjsonParser({ maxLineBytes: LOG_FRAME_MAX_BYTES })).pipeThrough(checkFrames());
+  const frames = opened.data.pipeThrough(createNdjsonBatchParser({ maxLineBytes: LOG_FRAME_MAX_BYTES })).pipeThrough(checkFrames());
   return { ok: true, data: test ? frames.pipeThrough(filterLogFrames(test)) : frames };
 }
 
-function checkFrames(): TransformStream<unknown, LogFrame> {
+function checkFrames(): TransformStream<unknown[], LogFrame[]> {
   return new TransformStream({
-    transform(value, controller) {
-      if (!isLogFrame(value)) throw new Error('The agent sent something that is not a log frame.');
-      controller.enqueue(value);
+    transform(values, controller) {
+      if (!values.every(isLogFrame)) throw new Error('The agent sent something that is not a log frame.');
+      controller.enqueue(values);
     },
   });
 }

@@ -10,7 +10,7 @@ const PIECE_CHARS = 64 * 1024;
  * An `error` frame, or a stream without its `end` frame, errors the output,
  * so a download that broke off fails instead of looking complete.
  */
-export function logText(options: Pick<LogOptions, 'timestamps' | 'details'>): TransformStream<LogFrame, Uint8Array> {
+export function logText(options: Pick<LogOptions, 'timestamps' | 'details'>): TransformStream<LogFrame[], Uint8Array> {
   const encoder = new TextEncoder();
   let parts: string[] = [];
   let chars = 0;
@@ -18,20 +18,22 @@ export function logText(options: Pick<LogOptions, 'timestamps' | 'details'>): Tr
   /** Streams in the middle of an over-long line: its next piece gets no second prefix. */
   const continuing = new Set<string>();
   return new TransformStream({
-    transform(frame, controller) {
-      if ('stream' in frame) {
-        const prefix = continuing.has(frame.stream)
-          ? ''
-          : (options.timestamps ? `${frame.ts ?? ''} ` : '') + (options.details ? `${frame.details ?? ''} ` : '');
-        if (frame.continued) continuing.add(frame.stream);
-        else continuing.delete(frame.stream);
-        const text = prefix + frame.line + (frame.continued ? '' : '\n');
-        parts.push(text);
-        chars += text.length;
-      } else if (frame.type === 'end') {
-        ended = true;
-      } else if (frame.type === 'error') {
-        throw new Error(frame.message);
+    transform(frames, controller) {
+      for (const frame of frames) {
+        if ('stream' in frame) {
+          const prefix = continuing.has(frame.stream)
+            ? ''
+            : (options.timestamps ? `${frame.ts ?? ''} ` : '') + (options.details ? `${frame.details ?? ''} ` : '');
+          if (frame.continued) continuing.add(frame.stream);
+          else continuing.delete(frame.stream);
+          const text = prefix + frame.line + (frame.continued ? '' : '\n');
+          parts.push(text);
+          chars += text.length;
+        } else if (frame.type === 'end') {
+          ended = true;
+        } else if (frame.type === 'error') {
+          throw new Error(frame.message);
+        }
       }
       if (chars >= PIECE_CHARS) {
         controller.enqueue(encoder.encode(parts.join('')));

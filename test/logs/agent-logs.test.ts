@@ -137,7 +137,7 @@ describe('exact output', () => {
 describe('options', () => {
   let counted: Dockerode.Container;
   beforeAll(async () => {
-    counted = await kit.runContainer({ script: 'seq 1 5; echo oops >&2' });
+    counted = await kit.runContainer({ script: 'seq 1 5; sleep 0.1; echo oops >&2' });
   });
 
   test('tail=0 returns no lines', async () => {

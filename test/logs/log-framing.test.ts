@@ -27,7 +27,7 @@ function join(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-async function run(chunks: Uint8Array[], transform: TransformStream<Uint8Array, LogPiece>, options: LogLineOptions): Promise<LogFrame[]> {
+async function run(chunks: Uint8Array[], transform: TransformStream<Uint8Array, LogPiece[]>, options: LogLineOptions): Promise<LogFrame[]> {
   const source = new ReadableStream<Uint8Array>({
     start(controller) {
       for (const chunk of chunks) controller.enqueue(chunk);
@@ -35,7 +35,7 @@ async function run(chunks: Uint8Array[], transform: TransformStream<Uint8Array, 
     },
   });
   const out: LogFrame[] = [];
-  for await (const value of source.pipeThrough(transform).pipeThrough(createLogLineSplitter(options))) out.push(value);
+  for await (const batch of source.pipeThrough(transform).pipeThrough(createLogLineSplitter(options))) out.push(...batch);
   return out;
 }
 

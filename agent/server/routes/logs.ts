@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { openContainerLogs } from '../../docker/log-stream.ts';
 import { parseLogQuery } from '../../protocol/log-options.ts';
-import { createNdjsonSerializer, NDJSON_CONTENT_TYPE } from '../../protocol/ndjson.ts';
+import { createNdjsonBatchSerializer, NDJSON_CONTENT_TYPE } from '../../protocol/ndjson.ts';
 import { agentError } from '../agent-error.ts';
 import { fromDockerError } from '../docker-errors.ts';
 import type { AgentEnv } from '../env.ts';
@@ -28,7 +28,7 @@ export const logRoutes = new Hono<AgentEnv>().get('/:id/logs', async (c) => {
         : (fromDockerError({ statusCode: opened.statusCode, json: { message: opened.message } }) ?? agentError(500, 'docker-error', opened.message));
     return c.json(body, status);
   }
-  return new Response(opened.frames.pipeThrough(createNdjsonSerializer()), {
+  return new Response(opened.frames.pipeThrough(createNdjsonBatchSerializer()), {
     headers: { 'content-type': NDJSON_CONTENT_TYPE, 'cache-control': 'no-store' },
   });
 });

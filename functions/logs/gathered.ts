@@ -1,18 +1,18 @@
 /**
- * Groups what a reader yields into batches: a batch is handed on when it is
- * full, or when nothing more arrived for `maxWaitMs`. A burst of log lines
- * becomes a few SSE messages instead of thousands; a lone line still goes
- * out at once (after `maxWaitMs`).
+ * Gathers the arrays a reader yields into one: handed on when it holds
+ * `maxItems`, or when nothing more arrived for `maxWaitMs`. A burst of log
+ * lines becomes a few SSE messages instead of thousands; a lone line still
+ * goes out at once (after `maxWaitMs`).
  *
  * @example
- * for await (const batch of batches(frames.getReader(), { maxItems: 200, maxWaitMs: 50 })) await send(batch);
+ * for await (const frames of gathered(batches.getReader(), { maxItems: 500, maxWaitMs: 50 })) await send(frames);
  */
-export async function* batches<T>(
-  reader: ReadableStreamDefaultReader<T>,
+export async function* gathered<T>(
+  reader: ReadableStreamDefaultReader<T[]>,
   { maxItems, maxWaitMs }: { maxItems: number; maxWaitMs: number },
 ): AsyncGenerator<T[]> {
   let batch: T[] = [];
-  let pending: Promise<ReadableStreamReadResult<T>> | null = null;
+  let pending: Promise<ReadableStreamReadResult<T[]>> | null = null;
   while (true) {
     pending ??= reader.read();
     const next = batch.length === 0 ? await pending : await raceTimeout(pending, maxWaitMs);
@@ -26,7 +26,7 @@ export async function* batches<T>(
       if (batch.length > 0) yield batch;
       return;
     }
-    batch.push(next.value);
+    batch.push(...next.value);
     if (batch.length >= maxItems) {
       yield batch;
       batch = [];
