@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { createNdjsonParser, createNdjsonSerializer, NdjsonError } from '../../agent/protocol/ndjson.ts';
+import {
+  createNdjsonBatchParser,
+  createNdjsonBatchSerializer,
+  createNdjsonParser,
+  createNdjsonSerializer,
+  NdjsonError,
+} from '../../agent/protocol/ndjson.ts';
 
 function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
   return new ReadableStream({
@@ -77,5 +83,28 @@ describe('NDJSON serializer', () => {
     const text = new TextDecoder().decode(new Uint8Array(serialized.flatMap((chunk) => [...chunk])));
     expect(text.split('\n')).toHaveLength(frames.length + 1);
     expect(await collect(streamOf(serialized).pipeThrough(createNdjsonParser()))).toEqual(frames);
+  });
+});
+
+describe('NDJSON in batches', () => {
+  test('a batch serializes to one chunk of lines, and parses back as one batch per chunk', async () => {
+    const batches = new ReadableStream<unknown[]>({
+      start(controller) {
+        controller.enqueue(frames.slice(0, 2));
+        controller.enqueue([]);
+        controller.enqueue(frames.slice(2));
+        controller.close();
+      },
+    });
+    const chunks = await collect(batches.pipeThrough(createNdjsonBatchSerializer()));
+    expect(chunks).toHaveLength(2);
+    expect(await collect(streamOf(chunks).pipeThrough(createNdjsonBatchParser()))).toEqual([frames.slice(0, 2), frames.slice(2)]);
+  });
+
+  test('the batch parser keeps lines whole across any cut, and keeps the bound', async () => {
+    const bytewise = await collect(streamOf(Array.from(encoded, (byte) => Uint8Array.of(byte))).pipeThrough(createNdjsonBatchParser()));
+    expect(bytewise.flat()).toEqual(frames);
+    const long = new TextEncoder().encode(`{"a":"${'x'.repeat(100)}"}\n`);
+    await expect(collect(streamOf([long]).pipeThrough(createNdjsonBatchParser({ maxLineBytes: 64 })))).rejects.toThrow(/longer than 64 bytes/);
   });
 });

@@ -1,0 +1,80 @@
+// The pure rules of the log pages: times, the form, ANSI runs and the filter.
+import { describe, expect, test } from 'vitest';
+import { parseLogTime } from '../../agent/protocol/log-options.ts';
+import { compileLogFilter } from '../../functions/logs/log-filter.ts';
+import { DEFAULT_LOG_FORM, logFormQuery, readLogForm } from '../../functions/logs/log-form.ts';
+import { stripAnsi, styledRuns } from '../../views/logs/ansi.ts';
+
+describe('log times', () => {
+  test.each([
+    ['1700000000', '1700000000'],
+    ['1700000000.5', '1700000000.5'],
+    ['2026-01-02T03:04:05Z', '1767323045'],
+    ['2026-01-02T03:04:05.123456789Z', '1767323045.123456789'],
+    ['2026-01-02T05:04:05+02:00', '1767323045'],
+    ['2026-01-01T22:34:05-04:30', '1767323045'],
+    ['2026-01-02T03:04Z', '1767323040'],
+  ])('%s is %s in Docker’s unix form', (input, expected) => {
+    expect(parseLogTime(input)).toBe(expected);
+  });
+
+  test.each(['yesterday', '2026-02-31T00:00:00Z', '2026-01-02T03:04:05', '2026-01-02T25:00:00Z', '-5', '1e9', '1969-12-31T23:59:59Z'])(
+    '%s is refused',
+    (input) => {
+      expect(parseLogTime(input)).toBeUndefined();
+    },
+  );
+});
+
+describe('the log form', () => {
+  const now = Date.UTC(2026, 0, 2, 12, 0, 0);
+
+  test('a bare link gets the defaults; the submitted form reads unticked boxes as off', () => {
+    expect(readLogForm({}, now)).toMatchObject({ ok: true, values: DEFAULT_LOG_FORM, options: { stdout: true, stderr: true, tail: 200, follow: false } });
+    expect(readLogForm({ opts: '1', stderr: '1' }, now)).toMatchObject({ ok: true, options: { stdout: false, stderr: true, tail: 200 } });
+  });
+
+  test('ages resolve against now; an empty tail means all', () => {
+    const read = readLogForm({ opts: '1', stdout: '1', since: '1h30m', until: '10s', tail: '' }, now);
+    expect(read).toMatchObject({ ok: true, options: { since: String(now / 1000 - 5400), until: String(now / 1000 - 10), tail: 'all' } });
+  });
+
+  test('the query reproduces the values', () => {
+    const values = { ...DEFAULT_LOG_FORM, stderr: false, follow: true, filter: 'a&b=c', regex: true, since: '10m' };
+    expect(readLogForm(Object.fromEntries(new URLSearchParams(logFormQuery(values))), now).values).toEqual(values);
+  });
+});
+
+describe('ANSI runs', () => {
+  test('colours and styles become classes; 256 and 24-bit colours the nearest basic one', () => {
+    expect(styledRuns('\u001b[1;31mbold red\u001b[0m \u001b[44mon blue\u001b[0m \u001b[38;5;208morange\u001b[38;2;10;10;240m blue')).toEqual([
+      { text: 'bold red', classes: ['ansi-fg-red', 'ansi-bold'] },
+      { text: ' ', classes: [] },
+      { text: 'on blue', classes: ['ansi-bg-blue'] },
+      { text: ' ', classes: [] },
+      { text: 'orange', classes: ['ansi-fg-yellow'] },
+      { text: ' blue', classes: ['ansi-fg-blue'] },
+    ]);
+  });
+
+  test('other sequences (cursor, erase, titles, hyperlinks, charsets, a stray ESC) are dropped; text is untouched', () => {
+    const text = 'a\u001b[2Kb\u001b[1A\u001b]0;title\u0007c\u001b]8;;https://x\u001b\\link\u001b]8;;\u001b\\\u001b(Bd <tag> & "q"\r\u001b';
+    expect(styledRuns(text)).toEqual([{ text: 'abclinkd <tag> & "q"\r', classes: [] }]);
+    expect(stripAnsi(`\u001b[31m${text}\u001b[0m`)).toBe('abclinkd <tag> & "q"\r');
+  });
+});
+
+describe('the filter', () => {
+  test('no text is no filter; text matches any case; a regex is RE2', () => {
+    expect(compileLogFilter({ text: '', regex: true })).toEqual({ ok: true, test: null });
+    const text = compileLogFilter({ text: 'Error', regex: false });
+    expect(text.ok && text.test?.('\u001b[31mERROR\u001b[0m: x')).toBe(true);
+    const regex = compileLogFilter({ text: '^GET .* 5\\d\\d$', regex: true });
+    expect(regex.ok && [regex.test?.('GET /a 503'), regex.test?.('GET /a 200')]).toEqual([true, false]);
+  });
+
+  test('backreferences and lookarounds, which RE2 cannot run in linear time, are refused with a message', () => {
+    expect(compileLogFilter({ text: '(a)\\1', regex: true })).toMatchObject({ ok: false, message: expect.stringMatching(/^The filter is not a valid regular expression: /) });
+    expect(compileLogFilter({ text: 'a(?=b)', regex: true })).toMatchObject({ ok: false });
+  });
+});
