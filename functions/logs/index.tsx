@@ -7,6 +7,7 @@ import type { Host, Resource } from '../../db/schema.ts';
 import { endMessage, LogEnd } from '../../views/logs/log-line.tsx';
 import { LogFrames, LogViewer, type LogDisplay, type LogFormValues, type ShownFrame } from '../../views/logs/log-viewer.tsx';
 import { LogsPicker, logsPath } from '../../views/logs/logs-picker.tsx';
+import type { PageUser } from '../../views/layout.tsx';
 import type { AppEnv } from '../app-env.ts';
 import { audit } from '../audit/audit.ts';
 import { hostClient } from '../hosts/host-client.ts';
@@ -109,32 +110,20 @@ export const logsRoutes = new Hono<AppEnv>()
     const target = await logTarget(c);
     const user = c.get('user');
     if (!user) return c.notFound();
-    const page = (values: LogFormValues, display: LogDisplay, error?: string) => (
-      <LogViewer
-        user={user}
-        host={target.host.name}
-        containerId={target.id}
-        containerName={target.name}
-        values={values}
-        display={display}
-        maxLines={MAX_PAGE_LINES}
-        {...(error ? { error } : {})}
-      />
-    );
     const request = await readRequest(c, target, 'container.logs.view');
-    if (!request.ok) return c.html(page(request.values, { kind: 'none' }, request.message), 400);
+    if (!request.ok) return c.html(viewer(user, target, request.values, { kind: 'none' }, request.message), 400);
     if (request.options.follow) {
       // The stream endpoint reads (and audits) the log; this page only connects to it.
       const streamUrl = `${logsPath(target.host.name, target.id, '/stream')}?${logFormQuery(request.values)}`;
-      return c.html(page(request.values, { kind: 'live', streamUrl }));
+      return c.html(viewer(user, target, request.values, { kind: 'live', streamUrl }));
     }
     const opened = await openAudited(c, target, 'container.logs.view', request);
     if (!opened.ok) {
       const { status, message } = failureOf(opened);
-      return c.html(page(request.values, { kind: 'none' }, message), status);
+      return c.html(viewer(user, target, request.values, { kind: 'none' }, message), status);
     }
     const last = await readLastLines(opened.data, MAX_PAGE_LINES, MAX_PAGE_CHARS);
-    return c.html(page(request.values, { kind: 'lines', ...last }));
+    return c.html(viewer(user, target, request.values, { kind: 'lines', ...last }));
   })
 
   .get('/:host/:id/stream', async (c) => {
@@ -176,19 +165,7 @@ export const logsRoutes = new Hono<AppEnv>()
     const user = c.get('user');
     if (!user) return c.notFound();
     const refuse = (values: LogFormValues, message: string, status: 400 | 404 | 409 | 502) =>
-      c.html(
-        <LogViewer
-          user={user}
-          host={target.host.name}
-          containerId={target.id}
-          containerName={target.name}
-          values={values}
-          display={{ kind: 'none' }}
-          error={message}
-          maxLines={MAX_PAGE_LINES}
-        />,
-        status,
-      );
+      c.html(viewer(user, target, values, { kind: 'none' }, message), status);
     const request = await readRequest(c, target, 'container.logs.download');
     if (!request.ok) return refuse(request.values, request.message, 400);
     // A download is the log as it is now: following would never end.
@@ -208,6 +185,22 @@ export const logsRoutes = new Hono<AppEnv>()
       },
     });
   });
+
+/** The log page of `target`, showing `display` (and `error`, if any). */
+function viewer(user: PageUser, target: LogTarget, values: LogFormValues, display: LogDisplay, error?: string) {
+  return (
+    <LogViewer
+      user={user}
+      host={target.host.name}
+      containerId={target.id}
+      containerName={target.name}
+      values={values}
+      display={display}
+      maxLines={MAX_PAGE_LINES}
+      {...(error ? { error } : {})}
+    />
+  );
+}
 
 /** One SSE message with a notice, then the end: how the live view hears of a failure before streaming. */
 function streamNotice(c: Context<AppEnv>, message: string) {

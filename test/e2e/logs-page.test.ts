@@ -105,7 +105,13 @@ test('live lines append, the page keeps the last 2000, markup in the log stays t
   await page.goto(`${origin}/logs/${host.name}/${id}?opts=1&stdout=1&stderr=1&follow=1&tail=all`);
   const title = await page.title();
   // History is capped at what the page keeps: lines 503…2500 and the two crafted ones.
-  await expect.poll(() => lines.count(), { timeout: 20_000 }).toBe(2000);
+  await expect
+    .poll(() => lines.count(), { timeout: 45_000 })
+    .toBe(2000)
+    .catch(async (error: unknown) => {
+      // Say what the page shows instead (a notice, an error) when the lines do not come.
+      throw new Error(`${String(error)}\nmessages: ${await page.locator('#messages').textContent()}\noutput: ${(await page.locator('#log-output').innerHTML()).slice(0, 500)}\nproblems: ${problems.join('; ')}`);
+    });
   await expect.poll(() => lines.last().textContent(), { timeout: 20_000 }).toBe('green\r');
   expect(await lines.first().textContent()).toBe('503');
   expect(await page.locator('#log-output img').count()).toBe(0);

@@ -200,9 +200,14 @@ describe('options', () => {
 });
 
 describe('follow', () => {
-  /** A container that prints `ready`, then waits until the test creates /tmp/stop. */
-  async function waitingContainer() {
-    return kit.runContainer({ script: 'echo ready; while [ ! -f /tmp/stop ]; do sleep 0.05; done; echo bye', wait: 'running' });
+  /** A container that prints `ready`, then waits until the test creates /tmp/stop; its log followed past `ready`. */
+  async function followWaitingContainer() {
+    const container = await kit.runContainer({ script: 'echo ready; while [ ! -f /tmp/stop ]; do sleep 0.05; done; echo bye', wait: 'running' });
+    const opened = await openFrames(client, container.id, { follow: true });
+    if (!opened.ok) throw new Error(opened.message);
+    const reader = opened.data.getReader();
+    expect((await reader.read()).value).toEqual({ stream: 'stdout', line: 'ready' });
+    return { container, reader };
   }
 
   async function exec(container: Dockerode.Container, cmd: string[]) {
@@ -211,11 +216,7 @@ describe('follow', () => {
   }
 
   test('a container that exits while followed ends the stream with reason container-exited', async () => {
-    const container = await waitingContainer();
-    const opened = await openFrames(client, container.id, { follow: true });
-    if (!opened.ok) throw new Error(opened.message);
-    const reader = opened.data.getReader();
-    expect((await reader.read()).value).toEqual({ stream: 'stdout', line: 'ready' });
+    const { container, reader } = await followWaitingContainer();
     await exec(container, ['touch', '/tmp/stop']);
     const rest: LogFrame[] = [];
     for (let next = await reader.read(); !next.done; next = await reader.read()) rest.push(next.value);
@@ -223,11 +224,7 @@ describe('follow', () => {
   });
 
   test('a container removed while followed ends the stream with reason container-removed', async () => {
-    const container = await waitingContainer();
-    const opened = await openFrames(client, container.id, { follow: true });
-    if (!opened.ok) throw new Error(opened.message);
-    const reader = opened.data.getReader();
-    expect((await reader.read()).value).toEqual({ stream: 'stdout', line: 'ready' });
+    const { container, reader } = await followWaitingContainer();
     await container.remove({ force: true });
     const next = await reader.read();
     expect(next.value).toEqual({ type: 'end', reason: 'container-removed' });

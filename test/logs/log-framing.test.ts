@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { createLogDemuxer, rawLogPieces, type LogPiece } from '../../agent/docker/log-demux.ts';
 import { createLogLineSplitter, type LogLineOptions } from '../../agent/docker/log-lines.ts';
+import { concatBytes } from '../../agent/protocol/encoding.ts';
 import type { LogFrame } from '../../agent/protocol/messages.ts';
 
 const encoder = new TextEncoder();
@@ -14,16 +15,6 @@ function frame(type: number, payload: Uint8Array | string): Uint8Array {
   out[0] = type;
   new DataView(out.buffer).setUint32(4, bytes.length);
   out.set(bytes, 8);
-  return out;
-}
-
-function join(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
   return out;
 }
 
@@ -43,12 +34,12 @@ const plain: LogLineOptions = { timestamps: false, details: false, prefixAt: 'me
 const é = encoder.encode('é'); // 0xc3 0xa9
 
 describe('demuxing multiplexed frames', () => {
-  const stream = join([
+  const stream = concatBytes([
     frame(1, 'out one\n'),
-    frame(2, join([encoder.encode('err '), é.subarray(0, 1)])),
-    frame(1, join([encoder.encode('out '), é.subarray(0, 1)])),
-    frame(2, join([é.subarray(1), encoder.encode('\n')])),
-    frame(1, join([é.subarray(1), encoder.encode(' two\r\n')])),
+    frame(2, concatBytes([encoder.encode('err '), é.subarray(0, 1)])),
+    frame(1, concatBytes([encoder.encode('out '), é.subarray(0, 1)])),
+    frame(2, concatBytes([é.subarray(1), encoder.encode('\n')])),
+    frame(1, concatBytes([é.subarray(1), encoder.encode(' two\r\n')])),
     frame(1, 'tail without newline'),
   ]);
   const expected = [
@@ -88,7 +79,7 @@ describe('timestamps and details', () => {
 
   test('the prefix of each message goes into ts and details; a partial message keeps its line’s first prefix', async () => {
     const options: LogLineOptions = { timestamps: true, details: true, prefixAt: 'message' };
-    const stream = join([
+    const stream = concatBytes([
       frame(1, `${ts1} team=blue first half `),
       frame(2, `${ts2}  err line\n`),
       frame(1, `${ts1} team=blue second half\n`),
