@@ -102,8 +102,11 @@ interface Measured {
   seconds: number;
   /** Reading the same log straight from Docker's socket, for reference: Docker's own pace. */
   dockerSeconds: number;
+  /** Peak RSS during the download, and RSS when it began (MiB). */
   controlPlane: number;
   agent: number;
+  controlPlaneBefore: number;
+  agentBefore: number;
 }
 
 /** Seconds to read a container's whole log straight from Docker (raw stream, bytes discarded). */
@@ -168,6 +171,7 @@ async function main(): Promise<void> {
       });
       const dockerSeconds = await dockerReadSeconds(container);
       await Promise.all([resetPeak(controlPlane.pid ?? 0), resetPeak(agentPid)]);
+      const [cpBefore, agBefore] = await Promise.all([memory(controlPlane.pid ?? 0), memory(agentPid)]);
       const started = performance.now();
       const response = await fetch(`${origin}/logs/bench/${container.id}/download?opts=1&stdout=1&stderr=1&tail=all`, { headers: { cookie } });
       if (response.status !== 200 || !response.body) throw new Error(`The download answered HTTP ${response.status}: ${await response.text()}`);
@@ -179,7 +183,9 @@ async function main(): Promise<void> {
       say(
         `${size.label}: ${received} bytes in ${seconds.toFixed(1)} s (Docker alone ${dockerSeconds.toFixed(1)} s); peak RSS control plane ${cp.peak.toFixed(1)} MiB, agent ${ag.peak.toFixed(1)} MiB`,
       );
-      if (size.report) results.push({ label: size.label, bytes: received, seconds, dockerSeconds, controlPlane: cp.peak, agent: ag.peak });
+      if (size.report) {
+        results.push({ label: size.label, bytes: received, seconds, dockerSeconds, controlPlane: cp.peak, agent: ag.peak, controlPlaneBefore: cpBefore.now, agentBefore: agBefore.now });
+      }
     }
     await handle.close();
 
@@ -187,7 +193,7 @@ async function main(): Promise<void> {
     console.log('');
     console.log('Log download through Berth (peak RSS of each process during the download)');
     console.log(`idle before:  control plane ${idle.controlPlane.now.toFixed(1)} MiB, agent ${idle.agent.now.toFixed(1)} MiB`);
-    console.log('size    | time   | throughput | Docker alone | control plane peak | agent peak');
+    console.log('size    | time   | throughput | Docker alone | control plane: at start → peak | agent: at start → peak');
     for (const r of results) {
       console.log(
         [
@@ -195,12 +201,12 @@ async function main(): Promise<void> {
           `${r.seconds.toFixed(1)} s`.padEnd(6),
           `${(r.bytes / MB / r.seconds).toFixed(1)} MB/s`.padEnd(10),
           `${r.dockerSeconds.toFixed(1)} s`.padEnd(12),
-          `${r.controlPlane.toFixed(1)} MiB`.padEnd(18),
-          `${r.agent.toFixed(1)} MiB`,
+          `${r.controlPlaneBefore.toFixed(1)} → ${r.controlPlane.toFixed(1)} MiB`.padEnd(30),
+          `${r.agentBefore.toFixed(1)} → ${r.agent.toFixed(1)} MiB`,
         ].join(' | '),
       );
     }
-    console.log(`ratio 100 MB / 10 MB: control plane ${(large.controlPlane / small.controlPlane).toFixed(2)}, agent ${(large.agent / small.agent).toFixed(2)}`);
+    console.log(`peak ratio 100 MB / 10 MB: control plane ${(large.controlPlane / small.controlPlane).toFixed(2)}, agent ${(large.agent / small.agent).toFixed(2)}`);
   } finally {
     await Promise.all(children.map((child) => child.kill()));
     await Promise.all(containers.map((container) => container.remove({ force: true }).catch(() => {})));
