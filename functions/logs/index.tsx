@@ -44,21 +44,38 @@ async function logTarget(c: Context<AppEnv>): Promise<LogTarget> {
   return { host, id, resource, name: resource.name ?? id.slice(0, 12) };
 }
 
-type ReadyRequest = { ok: true; values: LogFormValues; options: LogOptions; test: ((line: string) => boolean) | null; detail: Record<string, unknown> };
+interface ReadyRequest {
+  ok: true;
+  values: LogFormValues;
+  options: LogOptions;
+  test: ((line: string) => boolean) | null;
+  /** The options as the audit record keeps them. */
+  detail: Record<string, unknown>;
+}
+
+type RefusedRequest = { ok: false; values: LogFormValues; message: string };
 
 /** The form read and its filter compiled; an unusable one is audited as a failed attempt. */
-async function readRequest(c: Context<AppEnv>, target: LogTarget, action: LogAction): Promise<ReadyRequest | { ok: false; values: LogFormValues; message: string }> {
-  const request = readLogForm(c.req.query(), c.get('clock')());
-  const filter = request.ok ? compileLogFilter(request.filter) : undefined;
-  if (!request.ok || !filter?.ok) {
-    const message = !request.ok ? request.message : filter && !filter.ok ? filter.message : '';
+async function readRequest(c: Context<AppEnv>, target: LogTarget, action: LogAction): Promise<ReadyRequest | RefusedRequest> {
+  const refuse = async (values: LogFormValues, message: string): Promise<RefusedRequest> => {
     await auditLogs(c, target, action, 'failure', message, { query: c.req.query() });
-    return { ok: false, values: request.values, message };
-  }
+    return { ok: false, values, message };
+  };
+  const request = readLogForm(c.req.query(), c.get('clock')());
+  if (!request.ok) return refuse(request.values, request.message);
+  const filter = compileLogFilter(request.filter);
+  if (!filter.ok) return refuse(request.values, filter.message);
   return { ok: true, values: request.values, options: request.options, test: filter.test, detail: logAuditDetail(request.options, request.filter) };
 }
 
-function auditLogs(c: Context<AppEnv>, target: LogTarget, action: LogAction, outcome: 'success' | 'failure', message: string, detail: Record<string, unknown>) {
+function auditLogs(
+  c: Context<AppEnv>,
+  target: LogTarget,
+  action: LogAction,
+  outcome: 'success' | 'failure',
+  message: string,
+  detail: Record<string, unknown>,
+) {
   return audit(c, {
     action,
     outcome,
@@ -74,14 +91,20 @@ function auditLogs(c: Context<AppEnv>, target: LogTarget, action: LogAction, out
  * (if that record cannot be written, nothing is read), failure with the
  * agent's reason otherwise.
  */
-async function openAudited(c: Context<AppEnv>, target: LogTarget, action: LogAction, request: ReadyRequest): Promise<AgentResult<ReadableStream<LogFrame[]>>> {
+async function openAudited(
+  c: Context<AppEnv>,
+  target: LogTarget,
+  action: LogAction,
+  request: ReadyRequest,
+): Promise<AgentResult<ReadableStream<LogFrame[]>>> {
   const opened = await openLogFrames(hostClient(c, target.host), target.id, request.options, request.test);
   if (!opened.ok) {
     await auditLogs(c, target, action, 'failure', opened.message, request.detail);
     return opened;
   }
   try {
-    await auditLogs(c, target, action, 'success', action === 'container.logs.view' ? 'Read the log.' : 'Downloaded the log.', request.detail);
+    const message = action === 'container.logs.view' ? 'Read the log.' : 'Downloaded the log.';
+    await auditLogs(c, target, action, 'success', message, request.detail);
   } catch (error) {
     await opened.data.cancel();
     throw error;
@@ -90,8 +113,9 @@ async function openAudited(c: Context<AppEnv>, target: LogTarget, action: LogAct
 }
 
 /** An agent failure as the page says it, with a status that fits it. */
-function failureOf(result: { kind: string; status?: number; message: string }): { status: 404 | 409 | 400 | 502; message: string } {
-  const status = result.kind === 'rejected' && (result.status === 404 || result.status === 409 || result.status === 400) ? result.status : 502;
+function failureOf(result: { kind: string; status?: number; message: string }): { status: 400 | 404 | 409 | 502; message: string } {
+  const passOn = result.kind === 'rejected' && (result.status === 400 || result.status === 404 || result.status === 409);
+  const status = passOn ? (result.status as 400 | 404 | 409) : 502;
   return { status, message: `The log could not be read: ${result.message}` };
 }
 
@@ -101,9 +125,10 @@ export const logsRoutes = new Hono<AppEnv>()
     if (!user) return c.notFound();
     const { containers, unreachable } = await listVisibleContainers(c);
     const rows = containers
-      .map(({ host, container }) => ({ host: host.name, id: container.id, name: container.name, state: container.state, image: container.image }))
+      .map(({ host, container: { id, name, state, image } }) => ({ host: host.name, id, name, state, image }))
       .sort((a, b) => a.host.localeCompare(b.host) || a.name.localeCompare(b.name));
-    return c.html(<LogsPicker user={user} rows={rows} unreachable={unreachable.map(({ host, message }) => ({ host: host.name, message }))} />);
+    const down = unreachable.map(({ host, message }) => ({ host: host.name, message }));
+    return c.html(<LogsPicker user={user} rows={rows} unreachable={down} />);
   })
 
   .get('/:host/:id', async (c) => {
@@ -132,7 +157,11 @@ export const logsRoutes = new Hono<AppEnv>()
     if (!request.ok) return streamNotice(c, request.message);
     // Live: history is capped to what the page keeps, so a huge log does not flood the browser.
     const tail = request.options.tail === 'all' ? MAX_PAGE_LINES : Math.min(request.options.tail, MAX_PAGE_LINES);
-    const live: ReadyRequest = { ...request, options: { ...request.options, follow: true, tail }, detail: { ...request.detail, follow: true, tail } };
+    const live: ReadyRequest = {
+      ...request,
+      options: { ...request.options, follow: true, tail },
+      detail: { ...request.detail, follow: true, tail },
+    };
     const opened = await openAudited(c, target, 'container.logs.view', live);
     if (!opened.ok) return streamNotice(c, failureOf(opened).message);
     const reader = opened.data.getReader();
@@ -169,7 +198,11 @@ export const logsRoutes = new Hono<AppEnv>()
     const request = await readRequest(c, target, 'container.logs.download');
     if (!request.ok) return refuse(request.values, request.message, 400);
     // A download is the log as it is now: following would never end.
-    const once: ReadyRequest = { ...request, options: { ...request.options, follow: false }, detail: { ...request.detail, follow: false } };
+    const once: ReadyRequest = {
+      ...request,
+      options: { ...request.options, follow: false },
+      detail: { ...request.detail, follow: false },
+    };
     const opened = await openAudited(c, target, 'container.logs.download', once);
     if (!opened.ok) {
       const { status, message } = failureOf(opened);

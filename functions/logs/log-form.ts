@@ -59,9 +59,9 @@ export function readLogForm(query: Record<string, string>, now: number): LogRequ
     if (raw === '') continue;
     const time = raw.length <= MAX_FIELD_CHARS ? (relativeTime(raw, now) ?? parseLogTime(raw)) : undefined;
     if (time === undefined) {
-      return fail(
-        `"${name === 'since' ? 'Since' : 'Until'}" must be a time such as 2026-01-31T12:00:00Z, unix seconds, or an age such as 10m or 2h, not "${raw.slice(0, MAX_FIELD_CHARS)}".`,
-      );
+      const label = name === 'since' ? 'Since' : 'Until';
+      const forms = 'a time such as 2026-01-31T12:00:00Z, unix seconds, or an age such as 10m or 2h';
+      return fail(`"${label}" must be ${forms}, not "${raw.slice(0, MAX_FIELD_CHARS)}".`);
     }
     options[name] = time;
   }

@@ -22,10 +22,13 @@ export const logRoutes = new Hono<AgentEnv>().get('/:id/logs', async (c) => {
 
   const opened = await openContainerLogs(c.var.docker, id, parsed.options);
   if (!opened.ok) {
+    // Docker's 501 is "this logging driver cannot be read": name the driver.
+    const unreadable = `The logs of this container cannot be read: its logging driver is "${opened.logDriver}" (Docker: ${opened.message}).`;
     const { status, body } =
       opened.statusCode === 501
-        ? agentError(409, 'logs-unreadable', `The logs of this container cannot be read: its logging driver is "${opened.logDriver}" (Docker: ${opened.message}).`)
-        : (fromDockerError({ statusCode: opened.statusCode, json: { message: opened.message } }) ?? agentError(500, 'docker-error', opened.message));
+        ? agentError(409, 'logs-unreadable', unreadable)
+        : (fromDockerError({ statusCode: opened.statusCode, json: { message: opened.message } }) ??
+          agentError(500, 'docker-error', opened.message));
     return c.json(body, status);
   }
   return new Response(opened.frames.pipeThrough(createNdjsonBatchSerializer()), {
