@@ -1,16 +1,22 @@
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AgentResult } from '../../agent/client/agent-client.ts';
 import type { LogOptions } from '../../agent/protocol/log-options.ts';
 import type { LogFrame } from '../../agent/protocol/messages.ts';
+import { listHosts } from '../../db/queries/hosts.ts';
 import type { Host, Resource } from '../../db/schema.ts';
+import { shortId } from '../../views/format.ts';
+import type { PageUser } from '../../views/layout.tsx';
 import { endMessage, LogEnd } from '../../views/logs/log-line.tsx';
 import { LogFrames, LogViewer, type LogDisplay, type LogFormValues, type ShownFrame } from '../../views/logs/log-viewer.tsx';
 import { LogsPicker, logsPath } from '../../views/logs/logs-picker.tsx';
-import type { PageUser } from '../../views/layout.tsx';
 import type { AppEnv } from '../app-env.ts';
 import { audit } from '../audit/audit.ts';
+import { listVisibleOnHosts } from '../containers/visible-containers.ts';
+import { describeAgentFailure } from '../hosts/agent-failure.ts';
 import { hostClient } from '../hosts/host-client.ts';
+import { hostRef, signedInUser } from '../resources/refusals.ts';
 import { requireHost, requireVisibleResource } from '../resources/require-visible.ts';
 import { gathered } from './gathered.ts';
 import { readLastLines } from './last-lines.ts';
@@ -18,7 +24,6 @@ import { compileLogFilter } from './log-filter.ts';
 import { logAuditDetail, logFormQuery, readLogForm } from './log-form.ts';
 import { openLogFrames } from './log-source.ts';
 import { logText } from './log-text.ts';
-import { listVisibleContainers } from './visible-containers.ts';
 
 /** Lines a page shows at most, read to the end or live (the page script trims to it). */
 export const MAX_PAGE_LINES = 2000;
@@ -38,10 +43,10 @@ interface LogTarget {
 
 /** The host and container named in the path, if this user may see them (404 and a denied record otherwise). */
 async function logTarget(c: Context<AppEnv>): Promise<LogTarget> {
-  const host = await requireHost(c, c.req.param('host') ?? '');
+  const host = await requireHost(c, c.req.param('host') ?? '', 'container.logs');
   const id = c.req.param('id') ?? '';
   const resource = await requireVisibleResource(c, host, 'container', id, 'container.logs');
-  return { host, id, resource, name: resource.name ?? id.slice(0, 12) };
+  return { host, id, resource, name: resource.name ?? shortId(id) };
 }
 
 interface ReadyRequest {
@@ -80,7 +85,7 @@ function auditLogs(
     action,
     outcome,
     message,
-    host: { id: target.host.id, name: target.host.name },
+    host: hostRef(target.host),
     target: { kind: 'container', id: target.id, name: target.resource.name },
     detail,
   });
@@ -112,29 +117,23 @@ async function openAudited(
   return opened;
 }
 
-/** An agent failure as the page says it, with a status that fits it. */
-function failureOf(result: { kind: string; status?: number; message: string }): { status: 400 | 404 | 409 | 502; message: string } {
-  const passOn = result.kind === 'rejected' && (result.status === 400 || result.status === 404 || result.status === 409);
-  const status = passOn ? (result.status as 400 | 404 | 409) : 502;
-  return { status, message: `The log could not be read: ${result.message}` };
-}
-
 export const logsRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
-    const user = c.get('user');
-    if (!user) return c.notFound();
-    const { containers, unreachable } = await listVisibleContainers(c);
-    const rows = containers
-      .map(({ host, container: { id, name, state, image } }) => ({ host: host.name, id, name, state, image }))
+    const user = signedInUser(c);
+    const filter = c.req.query('host') || null;
+    const onlyHost = filter ? await requireHost(c, filter) : null;
+    const [allHosts, listing] = await Promise.all([listHosts(c.get('db')), listVisibleOnHosts(c, onlyHost)]);
+    const rows = listing.hosts
+      .flatMap(({ host, containers }) => containers.map(({ container: { id, name, state, image } }) => ({ host: host.name, id, name, state, image })))
       .sort((a, b) => a.host.localeCompare(b.host) || a.name.localeCompare(b.name));
-    const down = unreachable.map(({ host, message }) => ({ host: host.name, message }));
-    return c.html(<LogsPicker user={user} rows={rows} unreachable={down} />);
+    return c.html(
+      <LogsPicker user={user} hostNames={allHosts.map((host) => host.name)} hostFilter={filter} rows={rows} unreachable={listing.unreachable} />,
+    );
   })
 
   .get('/:host/:id', async (c) => {
     const target = await logTarget(c);
-    const user = c.get('user');
-    if (!user) return c.notFound();
+    const user = signedInUser(c);
     const request = await readRequest(c, target, 'container.logs.view');
     if (!request.ok) return c.html(viewer(user, target, request.values, { kind: 'none' }, request.message), 400);
     if (request.options.follow) {
@@ -144,7 +143,7 @@ export const logsRoutes = new Hono<AppEnv>()
     }
     const opened = await openAudited(c, target, 'container.logs.view', request);
     if (!opened.ok) {
-      const { status, message } = failureOf(opened);
+      const { status, message } = describeAgentFailure(target.host, opened);
       return c.html(viewer(user, target, request.values, { kind: 'none' }, message), status);
     }
     const last = await readLastLines(opened.data, MAX_PAGE_LINES, MAX_PAGE_CHARS);
@@ -163,7 +162,7 @@ export const logsRoutes = new Hono<AppEnv>()
       detail: { ...request.detail, follow: true, tail },
     };
     const opened = await openAudited(c, target, 'container.logs.view', live);
-    if (!opened.ok) return streamNotice(c, failureOf(opened).message);
+    if (!opened.ok) return streamNotice(c, describeAgentFailure(target.host, opened).message);
     const reader = opened.data.getReader();
     return streamSSE(c, async (sse) => {
       sse.onAbort(() => reader.cancel().catch(() => {}));
@@ -191,9 +190,8 @@ export const logsRoutes = new Hono<AppEnv>()
 
   .get('/:host/:id/download', async (c) => {
     const target = await logTarget(c);
-    const user = c.get('user');
-    if (!user) return c.notFound();
-    const refuse = (values: LogFormValues, message: string, status: 400 | 404 | 409 | 502) =>
+    const user = signedInUser(c);
+    const refuse = (values: LogFormValues, message: string, status: ContentfulStatusCode) =>
       c.html(viewer(user, target, values, { kind: 'none' }, message), status);
     const request = await readRequest(c, target, 'container.logs.download');
     if (!request.ok) return refuse(request.values, request.message, 400);
@@ -205,7 +203,7 @@ export const logsRoutes = new Hono<AppEnv>()
     };
     const opened = await openAudited(c, target, 'container.logs.download', once);
     if (!opened.ok) {
-      const { status, message } = failureOf(opened);
+      const { status, message } = describeAgentFailure(target.host, opened);
       return refuse(request.values, message, status);
     }
     const stamp = new Date(c.get('clock')()).toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');

@@ -5,20 +5,22 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
-import { upsertHost } from '../../db/queries/hosts.ts';
 import { claimResource } from '../../db/queries/resources.ts';
 import type { Host } from '../../db/schema.ts';
 import { sessionCookieName } from '../../functions/auth/sessions.ts';
 import { staticAssets } from '../../functions/node/static-assets.ts';
 import { docker, IMAGE, logTestKit } from '../logs/support.ts';
+import { startTestAgentHost, type TestAgentHost } from '../support/agent-host.ts';
 import { createSignedInUser, createTestApp, testAgentClient, testConfig } from '../support/app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { launchBrowser, screenshot } from './support/browser.ts';
 
 const kit = logTestKit('logs-e2e');
 let db: TestDatabase;
 let host: Host;
+let local: TestAgentHost;
 let server: ServerType;
 let origin: string;
 let browser: Browser;
@@ -30,10 +32,11 @@ beforeAll(async () => {
   await vi.waitFor(() => docker.getImage(IMAGE).inspect(), { timeout: 170_000, interval: 1_000 });
   db = await createTestDatabase();
   const { keys, agents } = await testAgentClient();
-  const agent = await kit.startLogAgent(keys);
-  host = await upsertHost(db.db, { name: `e2e-${kit.runId}`, agentUrl: agent.url, agentPublicKey: agent.publicKey.encoded, createdAt: new Date() });
+  local = await startTestAgentHost({ db, agents, keys, name: `e2e-${kit.runId}` });
+  host = local.host;
   const alice = await createSignedInUser(db, 'alice');
 
+  // Served here rather than by the shared npm-start server: the last test cuts its connections.
   let handle: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
   server = serve({ fetch: (request) => handle(request), port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -44,7 +47,7 @@ beforeAll(async () => {
   root.route('/', app);
   handle = root.fetch;
 
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+  browser = await launchBrowser();
   const context = await browser.newContext();
   const [name, value] = alice.cookie.split('=') as [string, string];
   expect(name).toBe(sessionCookieName(testConfig()));
@@ -63,6 +66,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
+  await local?.close();
   await kit.cleanup();
   await db?.drop();
 });
@@ -122,6 +126,7 @@ test('live lines append, the page keeps the last 2000, markup in the log stays t
   await expect.poll(() => lines.last().textContent(), { timeout: 20_000 }).toBe('3000');
   expect(await lines.count()).toBe(2000);
   expect(await lines.first().textContent()).toBe('1003');
+  await screenshot(page, 'logs-live');
 
   await touch('/tmp/stop');
   await expect.poll(() => page.locator('#log-output .log-end').textContent(), { timeout: 20_000 }).toBe('The container stopped: the live log has ended.');

@@ -2,20 +2,23 @@
 // real containers: escaping, filters, download, live SSE, isolation, audit.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
-import type { KeyPair } from '../../agent/protocol/keys.ts';
+import { generateKeyPair, type KeyPair } from '../../agent/protocol/keys.ts';
 import { LOG_MAX_LINE_CHARS } from '../../agent/protocol/log-options.ts';
 import { upsertHost } from '../../db/queries/hosts.ts';
 import { claimResource } from '../../db/queries/resources.ts';
 import { auditEvents, type Host } from '../../db/schema.ts';
 import { killAgentProcess, startAgentProcess, type AgentProcess } from '../support/agent-process.ts';
+import { startTestAgentHost, type TestAgentHost } from '../support/agent-host.ts';
 import { createSignedInUser, createTestApp, testAgentClient } from '../support/app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { textOf } from '../support/text-of.ts';
 import { docker, IMAGE, logTestKit, type ContainerSpec } from './support.ts';
 
 const kit = logTestKit('logs-pages');
 let db: TestDatabase;
 let keys: KeyPair;
 let host: Host;
+let local: TestAgentHost;
 let berth: Awaited<ReturnType<typeof createTestApp>>;
 let alice: Awaited<ReturnType<typeof createSignedInUser>>;
 let bob: Awaited<ReturnType<typeof createSignedInUser>>;
@@ -83,14 +86,15 @@ beforeAll(async () => {
   db = await createTestDatabase();
   const client = await testAgentClient();
   keys = client.keys;
-  const agent = await kit.startLogAgent(keys);
-  host = await upsertHost(db.db, { name: `logs-${kit.runId}`, agentUrl: agent.url, agentPublicKey: agent.publicKey.encoded, createdAt: new Date() });
+  local = await startTestAgentHost({ db, agents: client.agents, keys, name: `logs-${kit.runId}` });
+  host = local.host;
   berth = await createTestApp({ db, agents: client.agents });
   alice = await createSignedInUser(db, 'alice');
   bob = await createSignedInUser(db, 'bob');
 });
 afterAll(async () => {
   await Promise.all(processes.map(killAgentProcess));
+  await local?.close();
   await kit.cleanup();
   await db?.drop();
 });
@@ -307,7 +311,7 @@ describe('live follow over SSE', () => {
     const { id } = await container({ script: 'echo lost', logDriver: 'none' });
     const response = await berth.request(logsUrl(id, 'opts=1&stdout=1&follow=1', '/stream'), { cookie: alice.cookie, htmx: true });
     const html = sseHtml(await response.text());
-    expect(html).toMatch(/log-end" role="alert">The log could not be read: The logs of this container cannot be read: its logging driver is &quot;none&quot;/);
+    expect(html).toMatch(/log-end" role="alert">The logs of this container cannot be read: its logging driver is &quot;none&quot;/);
   });
 });
 
@@ -364,6 +368,20 @@ describe('the picker', () => {
     expect(body).toContain(`<small>${IMAGE}</small>`);
     expect(body).not.toContain(theirs.id);
     expect(body).not.toContain(outside.id);
+  });
+
+  test('a host that does not answer is a notice and the rest of the list stands; ?host= shows one host', async () => {
+    const mine = await container({ script: 'echo mine' }, 'alice');
+    const nobody = (await generateKeyPair()).publicKey.encoded;
+    const gone = await upsertHost(db.db, { name: `gone-${kit.runId}`, agentUrl: 'http://127.0.0.1:9', agentPublicKey: nobody, createdAt: new Date() });
+    const all = await textOf(await berth.request('/logs', { cookie: alice.cookie }));
+    expect(all).toContain(`Host ${gone.name} is unreachable:`);
+    expect(all).toContain(`<a href="/logs/${host.name}/${mine.id}">${mine.name}</a>`);
+
+    const one = await textOf(await berth.request(`/logs?host=${host.name}`, { cookie: alice.cookie }));
+    expect(one).not.toContain(gone.name + ' is unreachable');
+    expect(one).toContain(`<option value="${host.name}" selected`);
+    expect(one).toContain(mine.id);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { LogLineFrame } from '../../agent/protocol/messages.ts';
+import { shortId } from '../format.ts';
 import { Layout, type PageUser } from '../layout.tsx';
 import { Notice } from '../notice.tsx';
 import { LogEnd, LogLine, LogWarning } from './log-line.tsx';
@@ -63,7 +64,7 @@ export function LogViewer({ user, host, containerId, containerName, values, erro
       <hgroup>
         <h1>Logs of {containerName}</h1>
         <p>
-          <code title={containerId}>{containerId.slice(0, 12)}</code> on host {host} · <a href="/logs">all containers</a>
+          <code title={containerId}>{shortId(containerId)}</code> on host {host} · <a href="/logs">all containers</a>
         </p>
       </hgroup>
       <LogOptionsForm host={host} containerId={containerId} values={values} />

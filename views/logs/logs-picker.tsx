@@ -1,4 +1,6 @@
 import type { ContainerState } from '../../agent/protocol/messages.ts';
+import { shortId } from '../format.ts';
+import { HostFilter } from '../host-filter.tsx';
 import { Layout, type PageUser } from '../layout.tsx';
 import { Notice } from '../notice.tsx';
 
@@ -12,8 +14,12 @@ export interface LogPickerRow {
 
 export interface LogsPickerProps {
   user: PageUser;
+  /** Every host, for the filter. */
+  hostNames: string[];
+  hostFilter: string | null;
   rows: LogPickerRow[];
-  unreachable: { host: string; message: string }[];
+  /** One sentence per host that did not answer. */
+  unreachable: string[];
 }
 
 /** The URL of a container's log page; each segment encoded. */
@@ -22,12 +28,13 @@ export function logsPath(host: string, id: string, suffix = ''): string {
 }
 
 /** `/logs`: the containers whose logs this user may read, on every host. */
-export function LogsPicker({ user, rows, unreachable }: LogsPickerProps) {
+export function LogsPicker({ user, hostNames, hostFilter, rows, unreachable }: LogsPickerProps) {
   return (
     <Layout title="Logs" user={user}>
       <h1>Container logs</h1>
-      {unreachable.map(({ host, message }) => (
-        <Notice kind="error" message={`Host ${host} is unreachable: ${message}`} />
+      <HostFilter action="/logs" hostNames={hostNames} selected={hostFilter} />
+      {unreachable.map((message) => (
+        <Notice kind="error" message={message} />
       ))}
       {rows.length === 0 ? (
         <p>There are no containers you can see.</p>
@@ -50,11 +57,11 @@ export function LogsPicker({ user, rows, unreachable }: LogsPickerProps) {
                     <a href={logsPath(row.host, row.id)}>{row.name}</a>
                   </td>
                   <td>
-                    <code title={row.id}>{row.id.slice(0, 12)}</code>
+                    <code title={row.id}>{shortId(row.id)}</code>
                   </td>
                   <td>{row.state}</td>
                   <td>
-                    <small>{row.image}</small>
+                    <small>{row.image.startsWith('sha256:') ? shortId(row.image) : row.image}</small>
                   </td>
                   <td>{row.host}</td>
                 </tr>
