@@ -10,7 +10,6 @@ import {
   type ContainerDetail,
   type ContainerSummary,
 } from '../../agent/protocol/messages.ts';
-import { listHosts } from '../../db/queries/hosts.ts';
 import { claimResource, deleteResource } from '../../db/queries/resources.ts';
 import type { Host } from '../../db/schema.ts';
 import { ContainerDetailPage } from '../../views/containers/container-detail-page.tsx';
@@ -28,7 +27,7 @@ import { hostRef, refusalsFor, signedInUser } from '../resources/refusals.ts';
 import { requireHost, requireVisibleResource } from '../resources/require-visible.ts';
 import { parseCommitTarget } from './commit-target.ts';
 import { parseCreateForm } from './create-form.ts';
-import { listVisibleOnHosts } from './visible-containers.ts';
+import { listVisibleForHostFilter, listVisibleOnHosts } from './visible-containers.ts';
 
 /** Bound on a container action: a stop waits up to Docker's 10 s grace period, a commit copies a layer. */
 const ACTION_TIMEOUT_MS = 60_000;
@@ -71,9 +70,7 @@ function row(host: Host, container: ContainerSummary, workspace: string) {
 export const containerRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const user = signedInUser(c);
-    const filter = c.req.query('host') || null;
-    const onlyHost = filter ? await requireHost(c, filter) : null;
-    const [allHosts, listing] = await Promise.all([listHosts(c.get('db')), listVisibleOnHosts(c, onlyHost)]);
+    const { hostFilter: filter, hostNames, listing } = await listVisibleForHostFilter(c);
     const rows = listing.hosts
       .flatMap(({ host, containers }) => containers.map(({ container, workspace }) => ({ hostName: host.name, container, workspace })))
       .sort((a, b) => a.hostName.localeCompare(b.hostName) || b.container.created - a.container.created);
@@ -81,7 +78,7 @@ export const containerRoutes = new Hono<AppEnv>()
     return c.html(
       <ContainersPage
         user={user}
-        hostNames={allHosts.map((host) => host.name)}
+        hostNames={hostNames}
         hostFilter={filter}
         rows={rows}
         unreachable={listing.unreachable}

@@ -5,8 +5,10 @@ import { listResources } from '../../db/queries/resources.ts';
 import type { Host } from '../../db/schema.ts';
 import type { ContainerSummary, ImageSummary } from '../../agent/protocol/messages.ts';
 import type { AppEnv } from '../app-env.ts';
+import { listHosts } from '../../db/queries/hosts.ts';
 import { askAllHosts, askOneHost, type HostAnswer } from '../hosts/host-client.ts';
 import { hostFailureMessage } from '../hosts/host-status.ts';
+import { requireHost } from '../resources/require-visible.ts';
 import { canAccessWorkspace } from '../resources/visibility.ts';
 
 export interface VisibleOnHost {
@@ -39,6 +41,18 @@ export async function listVisibleOnHosts(
     hosts.push(await visibleOnHost(c, host, result.data));
   }
   return { hosts, unreachable };
+}
+
+/**
+ * The listing behind a page with a `?host=` filter: the filter as given (an
+ * unknown host is a 404), every host's name for its options, and what the
+ * user may see on the chosen host, or on all of them.
+ */
+export async function listVisibleForHostFilter(c: Context<AppEnv>) {
+  const hostFilter = c.req.query('host') || null;
+  const onlyHost = hostFilter ? await requireHost(c, hostFilter) : null;
+  const [allHosts, listing] = await Promise.all([listHosts(c.get('db')), listVisibleOnHosts(c, onlyHost)]);
+  return { hostFilter, hostNames: allHosts.map((host) => host.name), listing };
 }
 
 async function visibleOnHost(c: Context<AppEnv>, host: Host, snapshot: HostSnapshot): Promise<VisibleOnHost> {

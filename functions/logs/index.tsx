@@ -4,7 +4,6 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AgentResult } from '../../agent/client/agent-client.ts';
 import type { LogOptions } from '../../agent/protocol/log-options.ts';
 import type { LogFrame } from '../../agent/protocol/messages.ts';
-import { listHosts } from '../../db/queries/hosts.ts';
 import type { Host, Resource } from '../../db/schema.ts';
 import { shortId } from '../../views/format.ts';
 import type { PageUser } from '../../views/layout.tsx';
@@ -13,7 +12,7 @@ import { LogFrames, LogViewer, type LogDisplay, type LogFormValues, type ShownFr
 import { LogsPicker, logsPath } from '../../views/logs/logs-picker.tsx';
 import type { AppEnv } from '../app-env.ts';
 import { audit } from '../audit/audit.ts';
-import { listVisibleOnHosts } from '../containers/visible-containers.ts';
+import { listVisibleForHostFilter } from '../containers/visible-containers.ts';
 import { describeAgentFailure } from '../hosts/agent-failure.ts';
 import { hostClient } from '../hosts/host-client.ts';
 import { hostRef, signedInUser } from '../resources/refusals.ts';
@@ -120,14 +119,12 @@ async function openAudited(
 export const logsRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const user = signedInUser(c);
-    const filter = c.req.query('host') || null;
-    const onlyHost = filter ? await requireHost(c, filter) : null;
-    const [allHosts, listing] = await Promise.all([listHosts(c.get('db')), listVisibleOnHosts(c, onlyHost)]);
+    const { hostFilter, hostNames, listing } = await listVisibleForHostFilter(c);
     const rows = listing.hosts
       .flatMap(({ host, containers }) => containers.map(({ container: { id, name, state, image } }) => ({ host: host.name, id, name, state, image })))
       .sort((a, b) => a.host.localeCompare(b.host) || a.name.localeCompare(b.name));
     return c.html(
-      <LogsPicker user={user} hostNames={allHosts.map((host) => host.name)} hostFilter={filter} rows={rows} unreachable={listing.unreachable} />,
+      <LogsPicker user={user} hostNames={hostNames} hostFilter={hostFilter} rows={rows} unreachable={listing.unreachable} />,
     );
   })
 
