@@ -49,7 +49,7 @@ describe('berth-agent command', () => {
   test('without Docker it exits 1 with one sentence and no stack trace', async () => {
     const { publicKey } = await generateKeyPair();
     const { output, exited } = runAgent([
-      '--control-plane-key', publicKey.encoded, '--key-file', join(tmp, 'b.key'), '--docker-socket', join(tmp, 'none.sock'),
+      `--control-plane-key=${publicKey.encoded}`, '--key-file', join(tmp, 'b.key'), '--docker-socket', join(tmp, 'none.sock'),
     ]);
     expect(await exited).toBe(1);
     expect(output.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^berth-agent: No Docker socket at /)]);
@@ -63,7 +63,8 @@ describe('berth-agent command', () => {
     expect(publicKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     const controlPlane = await generateKeyPair();
-    const agent = runAgent(['--listen', '127.0.0.1:0', '--key-file', keyFile, '--control-plane-key', controlPlane.publicKey.encoded]);
+    // `=`: a base64url key may start with "-", which would read as another flag.
+    const agent = runAgent(['--listen', '127.0.0.1:0', '--key-file', keyFile, `--control-plane-key=${controlPlane.publicKey.encoded}`]);
     await vi.waitFor(() => expect(agent.output.stdout, agent.output.stderr).toMatch(/agent public key: \S+\n/), { timeout: 30_000 });
     expect(agent.output.stdout).toContain(`agent public key: ${publicKey}`);
     const url = /listening on (\S+)/.exec(agent.output.stdout)?.[1] ?? '';
