@@ -31,8 +31,11 @@ export function Layout({ title, user, children }: LayoutProps) {
         <title>{`${title} · Berth`}</title>
         <link rel="stylesheet" href="/static/pico.classless.min.css" />
         <link rel="stylesheet" href="/static/berth.css" />
-        <script src="/static/htmx.min.js" defer></script>
-        <script src="/static/hx-sse.min.js" defer></script>
+        {/* Not deferred, so the SSE extension is registered before htmx processes the page: a deferred
+            htmx starts on a timer that can fire before a slower hx-sse.js has run, and then an
+            element with hx-sse:connect in the first page never connects. */}
+        <script src="/static/htmx.min.js"></script>
+        <script src="/static/hx-sse.min.js"></script>
       </head>
       <body>
         <header>

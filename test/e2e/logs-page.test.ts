@@ -27,6 +27,9 @@ let browser: Browser;
 let page: Page;
 /** Script errors and CSP violations ("Refused to …") seen in the page. */
 const problems: string[] = [];
+/** What the page fetched, for the failure message when lines do not come. */
+const network: string[] = [];
+let appLogger: { lines: { level: string; message: string }[] };
 
 beforeAll(async () => {
   await vi.waitFor(() => docker.getImage(IMAGE).inspect(), { timeout: 170_000, interval: 1_000 });
@@ -41,7 +44,8 @@ beforeAll(async () => {
   server = serve({ fetch: (request) => handle(request), port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { app } = await createTestApp({ db, agents, config: { origins: [origin] } });
+  const { app, logger } = await createTestApp({ db, agents, config: { origins: [origin] } });
+  appLogger = logger;
   const root = new Hono();
   root.use('/static/*', await staticAssets());
   root.route('/', app);
@@ -52,6 +56,11 @@ beforeAll(async () => {
   const [name, value] = alice.cookie.split('=') as [string, string];
   expect(name).toBe(sessionCookieName(testConfig()));
   await context.addCookies([{ name, value, url: origin }]);
+  // The SSE extension arrives after htmx, as on a slow network: the live view must still connect.
+  await context.route('**/static/hx-sse.min.js', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await route.continue();
+  });
   page = await context.newPage();
   page.on('console', (message) => {
     // Berth serves no favicon; the browser's own request for one is not the page's doing.
@@ -61,6 +70,9 @@ beforeAll(async () => {
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()} ${response.url()}`);
   });
+  page.on('request', (request) => network.push(`${Date.now()} → ${request.url()}`));
+  page.on('requestfinished', (request) => network.push(`${Date.now()} ✓ ${request.url()}`));
+  page.on('requestfailed', (request) => network.push(`${Date.now()} ✗ ${request.url()} ${request.failure()?.errorText}`));
 });
 
 afterAll(async () => {
@@ -114,7 +126,10 @@ test('live lines append, the page keeps the last 2000, markup in the log stays t
     .toBe(2000)
     .catch(async (error: unknown) => {
       // Say what the page shows instead (a notice, an error) when the lines do not come.
-      throw new Error(`${String(error)}\nmessages: ${await page.locator('#messages').textContent()}\noutput: ${(await page.locator('#log-output').innerHTML()).slice(0, 500)}\nproblems: ${problems.join('; ')}`);
+      const output = (await page.locator('#log-output').innerHTML()).slice(0, 500);
+      const messages = await page.locator('#messages').textContent();
+      const logged = appLogger.lines.map((line) => `${line.level} ${line.message}`).join('; ');
+      throw new Error(`${String(error)}\nmessages: ${messages}\noutput: ${output}\nproblems: ${problems.join('; ')}\nnetwork:\n${network.join('\n')}\nserver log: ${logged}`);
     });
   await expect.poll(() => lines.last().textContent(), { timeout: 20_000 }).toBe('green\r');
   expect(await lines.first().textContent()).toBe('503');
