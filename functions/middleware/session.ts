@@ -24,7 +24,12 @@ export function loadSession() {
   });
 }
 
-/** Sends a visitor without a session to the login page (htmx follows HX-Redirect). */
+/**
+ * Sends a visitor without a session to the login page (htmx follows
+ * HX-Redirect). What a signed-in user is shown is never stored by the
+ * browser: after logout, the back button asks again (and lands on login)
+ * instead of showing the page from its cache.
+ */
 export function requireUser() {
   return createMiddleware<AppEnv>(async function requireUserMiddleware(c, next) {
     if (!c.get('user')) {
@@ -35,6 +40,7 @@ export function requireUser() {
       return c.redirect('/login', 302);
     }
     await next();
+    c.header('Cache-Control', 'no-store');
   });
 }
 

@@ -155,6 +155,15 @@ describe('logout', () => {
     expect(await auditRecordsOf(db.db, replay)).toMatchObject([{ action: 'user.logout', outcome: 'failure' }]);
   });
 
+  it('leaves nothing a signed-in user saw in the browser cache, so the back button after logout asks again', async () => {
+    const { request } = await createTestApp({ db });
+    const user = await createSignedInUser(db, 'cached');
+    for (const path of ['/', '/audit', '/account', '/no-such-page']) {
+      expect((await request(path, { cookie: user.cookie })).headers.get('cache-control'), path).toBe('no-store');
+    }
+    expect((await request('/audit', { cookie: user.cookie, htmx: true })).headers.get('cache-control')).toBe('no-store');
+  });
+
   it('answers htmx with HX-Redirect to the login page', async () => {
     const { postForm } = await createTestApp({ db });
     const user = await createSignedInUser(db, 'hxleaver');
