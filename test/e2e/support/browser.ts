@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const screenshotDir = join('test-output', 'screenshots');
 
@@ -24,8 +24,37 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Saves a full-page screenshot under test-output/screenshots/NAME.png. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * A fresh browser profile (its own cookies) at a laptop's size, which is
+ * also the size of the README's screenshots. `problems` collects script
+ * errors and CSP refusals seen in any of its pages.
+ */
+export async function newBrowserContext(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; problems: string[] }> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const problems: string[] = [];
+  context.on('page', (page) => watchForProblems(page, problems));
+  // Confirmation prompts (hx-confirm) are answered yes: the tests choose to act.
+  context.on('dialog', (dialog) => void dialog.accept());
+  return { context, problems };
+}
+
+function watchForProblems(page: Page, problems: string[]): void {
+  page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+  page.on('console', (message) => {
+    // Refused actions answer 4xx, which Chromium logs as a failed load: expected, and asserted in the page instead.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      problems.push(`${page.url()}: ${message.text()}`);
+    }
+  });
+}
+
+/**
+ * Saves what the viewport shows (1280×800) under
+ * test-output/screenshots/NAME.png; `fullPage` for the whole page.
+ */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   await mkdir(screenshotDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: options.fullPage ?? false });
+  return path;
 }
