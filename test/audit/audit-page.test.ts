@@ -156,7 +156,7 @@ describe('the audit page', () => {
       path = older ? older[1]!.replaceAll('&amp;', '&') : null;
       if (path) {
         expect(path).toMatch(/^\/audit\?action=container\.&before=\d+$/);
-        expect(html).toMatch(/hx-get="[^"]+before=\d+" hx-target="#audit-results" hx-push-url="true"/);
+        expect(html).toMatch(/hx-get="[^"]+before=\d+" hx-target="#audit-results" hx-swap="outerHTML" hx-push-url="true"/);
       }
     }
     expect(pages).toBe(2);
@@ -172,7 +172,8 @@ describe('the audit page', () => {
     expect(html).toMatch(/^<section id="audit-results"/);
     expect(shownIds(html)).toEqual([ids.aliceDenied]);
     const full = await page('/audit', admin);
-    expect(full.html).toMatch(/<form[^>]+hx-get="\/audit" hx-target="#audit-results" hx-push-url="true"/);
+    // The fragment is the section itself: it replaces the section, never nests inside it.
+    expect(full.html).toMatch(/<form[^>]+hx-get="\/audit" hx-target="#audit-results" hx-swap="outerHTML" hx-push-url="true"/);
   });
 
   it('escapes what records contain', async () => {

@@ -12,7 +12,7 @@ const outcomeOptions = ['', 'success', 'failure', 'denied'] as const;
 
 function FilterForm({ query, isAdmin, hostNames }: { query: AuditQuery; isAdmin: boolean; hostNames: string[] }) {
   return (
-    <form action="/audit" method="get" hx-get="/audit" hx-target="#audit-results" hx-push-url="true" class="audit-filters">
+    <form action="/audit" method="get" hx-get="/audit" hx-target="#audit-results" hx-swap="outerHTML" hx-push-url="true" class="audit-filters">
       <fieldset>
         {isAdmin && (
           <label>

@@ -30,7 +30,7 @@ function Target({ e }: { e: AuditEvent }) {
 /** A link that swaps only the results when htmx runs, and is a plain link when it does not. */
 function ResultsLink({ href, children }: { href: string; children: string }) {
   return (
-    <a href={href} hx-get={href} hx-target="#audit-results" hx-push-url="true">
+    <a href={href} hx-get={href} hx-target="#audit-results" hx-swap="outerHTML" hx-push-url="true">
       {children}
     </a>
   );
