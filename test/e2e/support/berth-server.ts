@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { startBerth } from '../../../functions/node/main.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on now, on loopback. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

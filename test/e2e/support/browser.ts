@@ -49,12 +49,20 @@ function watchForProblems(page: Page, problems: string[]): void {
 }
 
 /**
- * Saves what the viewport shows (1280×800) under
- * test-output/screenshots/NAME.png; `fullPage` for the whole page.
+ * Saves the page under test-output/screenshots/NAME.png at the viewport's
+ * width (1280): the viewport (800 high) by default, or from the top down to
+ * `height` pixels of the page (less if the page is shorter) when what
+ * matters is further down.
  */
-export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
+export async function screenshot(page: Page, name: string, options: { height?: number } = {}): Promise<string> {
   await mkdir(screenshotDir, { recursive: true });
   const path = join(screenshotDir, `${name}.png`);
-  await page.screenshot({ path, fullPage: options.fullPage ?? false });
+  if (options.height === undefined) {
+    await page.screenshot({ path });
+  } else {
+    const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+    const { width } = page.viewportSize() ?? { width: 1280 };
+    await page.screenshot({ path, fullPage: true, clip: { x: 0, y: 0, width, height: Math.min(pageHeight, options.height) } });
+  }
   return path;
 }
