@@ -43,11 +43,11 @@ function FilterForm({ query, isAdmin, hostNames }: { query: AuditQuery; isAdmin:
             ))}
           </datalist>
         </label>
-        <label>
+        <label class="audit-time">
           From (UTC)
           <input type="datetime-local" name="from" value={query.from} step={1} />
         </label>
-        <label>
+        <label class="audit-time">
           To (UTC)
           <input type="datetime-local" name="to" value={query.to} step={1} />
         </label>

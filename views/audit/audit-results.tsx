@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../../db/schema.ts';
+import { shortId } from '../format.ts';
 import { Notice } from '../notice.tsx';
 import { auditHref, type AuditQuery } from './audit-href.ts';
 
@@ -22,7 +23,12 @@ function Target({ e }: { e: AuditEvent }) {
   return (
     <>
       {e.targetKind} {e.targetName ?? ''}
-      {e.targetId && e.targetId !== e.targetName && <small> {e.targetId}</small>}
+      {e.targetId && e.targetId !== e.targetName && (
+        <>
+          {' '}
+          <small title={e.targetId}>{shortId(e.targetId)}</small>
+        </>
+      )}
     </>
   );
 }
