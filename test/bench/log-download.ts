@@ -193,7 +193,7 @@ async function main(): Promise<void> {
     console.log('');
     console.log('Log download through Berth (peak RSS of each process during the download)');
     console.log(`idle before:  control plane ${idle.controlPlane.now.toFixed(1)} MiB, agent ${idle.agent.now.toFixed(1)} MiB`);
-    console.log('size    | time   | throughput | Docker alone | control plane: at start → peak | agent: at start → peak');
+    console.log('size    | time   | throughput | Docker alone | time ratio | control plane: at start → peak | agent: at start → peak');
     for (const r of results) {
       console.log(
         [
@@ -201,6 +201,7 @@ async function main(): Promise<void> {
           `${r.seconds.toFixed(1)} s`.padEnd(6),
           `${(r.bytes / MB / r.seconds).toFixed(1)} MB/s`.padEnd(10),
           `${r.dockerSeconds.toFixed(1)} s`.padEnd(12),
+          `${(r.seconds / r.dockerSeconds).toFixed(2)}×`.padEnd(10),
           `${r.controlPlaneBefore.toFixed(1)} → ${r.controlPlane.toFixed(1)} MiB`.padEnd(30),
           `${r.agentBefore.toFixed(1)} → ${r.agent.toFixed(1)} MiB`,
         ].join(' | '),
