@@ -273,11 +273,13 @@ describe('login throttling', () => {
 
   it('counts parallel failures one by one (the counters are row-locked in MySQL)', async () => {
     const { request } = await createTestApp({ db, clock: testClock() });
-    await Promise.all(
+    const answers = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         request('/login', { method: 'POST', body: new URLSearchParams({ username: 'parallel', password: `p${i}xxxxxx` }), headers: from(`198.51.100.${i}`) }),
       ),
     );
+    // Each one a plain failure: none lost to a deadlock on the counter's first row.
+    expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(401));
     const [row] = await db.db.select().from(loginThrottles).where(eq(loginThrottles.key, 'user:parallel'));
     expect(row!.failures).toBe(8);
   });
