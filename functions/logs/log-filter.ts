@@ -1,12 +1,25 @@
 // The server-side line filter. Regular expressions are RE2 (re2js): matching
 // takes time linear in the line, so no pattern can stall the server the way a
-// backtracking RegExp like `(a+)+$` can.
+// backtracking RegExp like `(a+)+$` can. Linear is still line length × the
+// compiled program's size (`.{1000}` is a thousand steps per character), so
+// the program size is capped, a very long line is matched on its first part
+// only, and the filter gives the event loop back every few milliseconds.
 import { RE2JS, RE2JSException } from 're2js';
 import type { LogFrame } from '../../agent/protocol/messages.ts';
 import { stripAnsi } from '../../views/logs/ansi.ts';
 
 /** Longest filter accepted; RE2 compile cost grows with the pattern. */
 export const MAX_FILTER_CHARS = 500;
+/** Largest compiled program accepted (`.{1000}` is about 1000). */
+export const MAX_PROGRAM_SIZE = 2000;
+/**
+ * Program size × characters matched per line at most: about 50 ms of
+ * matching. A simple pattern reads whole 1 MB lines; `.{1000}` the first 20k
+ * characters of a line.
+ */
+const MAX_STEPS_PER_LINE = 20_000_000;
+/** How long the filter runs before it lets other requests be served. */
+const SLICE_MS = 10;
 
 export interface LogFilterInput {
   text: string;
@@ -34,18 +47,40 @@ export function compileLogFilter({ text, regex }: LogFilterInput): CompiledFilte
   }
   try {
     const pattern = RE2JS.compile(text);
-    return { ok: true, test: (line) => pattern.test(stripAnsi(line)) };
+    const size = pattern.programSize();
+    if (size > MAX_PROGRAM_SIZE) {
+      return {
+        ok: false,
+        message: `The regular expression is too complex to run on every line (size ${size}, at most ${MAX_PROGRAM_SIZE}); use smaller repetition counts.`,
+      };
+    }
+    const maxChars = Math.floor(MAX_STEPS_PER_LINE / size);
+    return { ok: true, test: (line) => pattern.test(stripAnsi(line).slice(0, maxChars)) };
   } catch (error) {
     if (error instanceof RE2JSException) return { ok: false, message: `The filter is not a valid regular expression: ${error.message}.` };
     throw error;
   }
 }
 
-/** Drops the lines the filter does not match; other frames (end, error, warning) pass. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Drops the lines the filter does not match; other frames (end, error,
+ * warning) pass. Pauses every SLICE_MS so one costly filter never holds up
+ * the other requests.
+ */
 export function filterLogFrames(test: (line: string) => boolean): TransformStream<LogFrame[], LogFrame[]> {
   return new TransformStream({
-    transform(frames, controller) {
-      const kept = frames.filter((frame) => !('stream' in frame) || test(frame.line));
+    async transform(frames, controller) {
+      const kept: LogFrame[] = [];
+      let sliceStart = performance.now();
+      for (const frame of frames) {
+        if (!('stream' in frame) || test(frame.line)) kept.push(frame);
+        if (performance.now() - sliceStart > SLICE_MS) {
+          await yieldToEventLoop();
+          sliceStart = performance.now();
+        }
+      }
       if (kept.length > 0) controller.enqueue(kept);
     },
   });

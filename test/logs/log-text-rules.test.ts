@@ -1,7 +1,8 @@
 // The pure rules of the log pages: times, the form, ANSI runs and the filter.
 import { describe, expect, test } from 'vitest';
 import { parseLogTime } from '../../agent/protocol/log-options.ts';
-import { compileLogFilter } from '../../functions/logs/log-filter.ts';
+import type { LogFrame } from '../../agent/protocol/messages.ts';
+import { compileLogFilter, filterLogFrames } from '../../functions/logs/log-filter.ts';
 import { DEFAULT_LOG_FORM, logFormQuery, readLogForm } from '../../functions/logs/log-form.ts';
 import { stripAnsi, styledRuns } from '../../views/logs/ansi.ts';
 
@@ -76,5 +77,50 @@ describe('the filter', () => {
   test('backreferences and lookarounds, which RE2 cannot run in linear time, are refused with a message', () => {
     expect(compileLogFilter({ text: '(a)\\1', regex: true })).toMatchObject({ ok: false, message: expect.stringMatching(/^The filter is not a valid regular expression: /) });
     expect(compileLogFilter({ text: 'a(?=b)', regex: true })).toMatchObject({ ok: false });
+  });
+
+  test('a pattern whose program is too large to run on every line is refused, saying why', () => {
+    expect(compileLogFilter({ text: '.{1000}'.repeat(60), regex: true })).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^The regular expression is too complex to run on every line \(size 60002, at most 2000\)/),
+    });
+    expect(compileLogFilter({ text: '.{1000}', regex: true }).ok).toBe(true);
+  });
+
+  test('a costly pattern reads only the first part of a very long line; a simple one reads all of it', () => {
+    const costly = compileLogFilter({ text: '.{1000}ERROR', regex: true });
+    const simple = compileLogFilter({ text: 'ERROR', regex: true });
+    const near = `${'a'.repeat(1000)}ERROR`;
+    const far = `${'a'.repeat(100_000)}ERROR`;
+    expect(costly.ok && [costly.test?.(near), costly.test?.(far)]).toEqual([true, false]);
+    expect(simple.ok && simple.test?.(`${'a'.repeat(1_000_000)}ERROR`)).toBe(true);
+  });
+
+  test('filtering a batch gives the event loop back, so other requests are served meanwhile', async () => {
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const order: string[] = [];
+    const frames = Array.from({ length: 4 }, (_, i) => ({ stream: 'stdout' as const, line: `line ${i}` }));
+    const filtered = new ReadableStream<LogFrame[]>({
+      start(controller) {
+        controller.enqueue(frames);
+        controller.close();
+      },
+    }).pipeThrough(
+      filterLogFrames((line) => {
+        busy(15);
+        order.push(line);
+        return true;
+      }),
+    );
+    setTimeout(() => order.push('other request'), 0);
+    const batches: LogFrame[][] = [];
+    for await (const batch of filtered) batches.push(batch);
+    expect(batches.flat()).toEqual(frames);
+    // The timer ran between lines, not after the whole batch.
+    expect(order.indexOf('other request')).toBeGreaterThan(0);
+    expect(order.indexOf('other request')).toBeLessThan(order.length - 1);
   });
 });
