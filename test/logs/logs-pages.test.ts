@@ -135,6 +135,16 @@ describe('the viewer page', () => {
     expect(body.trimEnd()).toMatch(/<\/html>$/);
   });
 
+  test('NUL, BEL and DEL, which HTML cannot carry, are shown as control pictures; the download keeps the bytes', async () => {
+    const { id } = await container({ script: "printf 'nul:\\000:bel:\\007:del:\\177:tab:\\t:end\\n'" });
+    const { status, body } = await page(id);
+    expect(status).toBe(200);
+    expect(body).toContain('nul:\u2400:bel:\u2407:del:\u2421:tab:\t:end');
+    expect(body).not.toMatch(/[\u0000\u0007\u007f]/);
+    const download = await berth.request(logsUrl(id, 'opts=1&stdout=1&stderr=1&tail=all', '/download'), { cookie: alice.cookie });
+    expect(await download.text()).toBe('nul:\u0000:bel:\u0007:del:\u007f:tab:\t:end\n');
+  });
+
   test('tail=0 shows no lines and tail=all every line; an empty log is an empty result, not an error', async () => {
     const { id } = await container({ script: 'seq 1 300' });
     const none = await page(id, 'opts=1&stdout=1&stderr=1&tail=0');

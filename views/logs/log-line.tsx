@@ -7,6 +7,8 @@ import { styledRuns } from './ansi.ts';
  * One log line. All text goes through JSX escaping; the only markup added is
  * the `&#13;` for a carriage return, so it stays in the line as a character
  * (a raw "\r" would become a line break in the page and in SSE framing).
+ * Other control characters (NUL, BEL, DEL, …), which HTML cannot carry, are
+ * shown as their Unicode control pictures (␀, ␇, ␡); a download keeps them.
  */
 export function LogLine({ frame }: { frame: LogLineFrame }) {
   return (
@@ -15,7 +17,7 @@ export function LogLine({ frame }: { frame: LogLineFrame }) {
       {frame.details !== undefined && <span class="log-details">{frame.details}</span>}
       <span class="log-text">
         {styledRuns(frame.line).map(({ text, classes }) =>
-          classes.length === 0 ? withCarriageReturns(text) : <span class={classes.join(' ')}>{withCarriageReturns(text)}</span>,
+          classes.length === 0 ? shownText(text) : <span class={classes.join(' ')}>{shownText(text)}</span>,
         )}
       </span>
       {frame.continued && (
@@ -29,9 +31,18 @@ export function LogLine({ frame }: { frame: LogLineFrame }) {
 
 const CARRIAGE_RETURN = raw('&#13;');
 
-function withCarriageReturns(text: string): Child {
-  if (!text.includes('\r')) return text;
-  return text.split('\r').flatMap((part, index) => (index === 0 ? [part] : [CARRIAGE_RETURN, part]));
+/** C0 controls but tab and carriage return, and DEL. */
+const UNSHOWABLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
+
+function controlPicture(char: string): string {
+  const code = char.charCodeAt(0);
+  return String.fromCharCode(code === 0x7f ? 0x2421 : 0x2400 + code);
+}
+
+function shownText(text: string): Child {
+  const visible = text.replace(UNSHOWABLE, controlPicture);
+  if (!visible.includes('\r')) return visible;
+  return visible.split('\r').flatMap((part, index) => (index === 0 ? [part] : [CARRIAGE_RETURN, part]));
 }
 
 const END_MESSAGES: Record<LogEndReason, string> = {
