@@ -43,6 +43,13 @@ describe('control plane foundation', () => {
     }
   });
 
+  it('serves pages in standards mode: they begin with the HTML doctype', async () => {
+    const { request } = await createTestApp({ db });
+    for (const path of ['/login', '/register']) {
+      expect((await (await request(path)).text()).startsWith('<!DOCTYPE html><html lang="en">'), path).toBe(true);
+    }
+  });
+
   it('renders an unexpected error as a page with a request id and no stack trace, logged on the server', async () => {
     const { app, request, logger } = await createTestApp({ db });
     app.get('/boom-for-test', () => {
@@ -55,6 +62,7 @@ describe('control plane foundation', () => {
     const requestId = res.headers.get('x-request-id');
     expect(requestId).toBeTruthy();
     expect(html).toContain(`request id ${requestId}`);
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).not.toContain('secret internal detail');
     expect(html).not.toMatch(/at .*\.ts:\d+/);
     expect(logger.lines.some((l) => l.level === 'error' && JSON.stringify(l.detail).includes('secret internal detail'))).toBe(true);
