@@ -4,6 +4,7 @@ import type { Database } from '../../db/client.ts';
 import { databaseErrorMessage } from '../../db/error-message.ts';
 import type { AuditOutcome } from '../../db/queries/audit.ts';
 import type { AppEnv, Clock } from '../app-env.ts';
+import { fitAuditText, fitDetail, fitOptional } from './fit-record.ts';
 
 export type { AuditOutcome };
 
@@ -43,22 +44,23 @@ export async function recordAudit(
   entry: AuditEntry & { actor: AuditActor; clientIp?: string | null; requestId?: string | null },
 ): Promise<void> {
   const { actor } = entry;
+  // Column sizes as in db/schema.ts; `message` is TEXT (64 KB, up to 4 bytes a character).
   await appendAuditEvent(deps.db, {
     at: new Date(deps.clock()),
     actorType: actor.type,
     actorId: actor.type === 'user' ? actor.id : null,
-    actorName: actor.name ?? actor.type,
-    action: entry.action,
+    actorName: fitAuditText(actor.name ?? actor.type, 64),
+    action: fitAuditText(entry.action, 64),
     hostId: entry.host?.id ?? null,
-    hostName: entry.host?.name ?? null,
-    targetKind: entry.target?.kind ?? null,
-    targetId: entry.target?.id ?? null,
-    targetName: entry.target?.name ?? null,
+    hostName: fitOptional(entry.host?.name, 64),
+    targetKind: fitOptional(entry.target?.kind, 32),
+    targetId: fitOptional(entry.target?.id, 128),
+    targetName: fitOptional(entry.target?.name, 255),
     outcome: entry.outcome,
-    message: entry.message,
-    detail: entry.detail ?? null,
-    clientIp: entry.clientIp ?? null,
-    requestId: entry.requestId ?? null,
+    message: fitAuditText(entry.message, 16_000),
+    detail: entry.detail ? (fitDetail(entry.detail) as Record<string, unknown>) : null,
+    clientIp: fitOptional(entry.clientIp, 64),
+    requestId: fitOptional(entry.requestId, 64),
   });
 }
 
