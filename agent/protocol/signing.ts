@@ -110,6 +110,7 @@ export type VerifyFailureReason =
   | 'stale-timestamp'
   | 'future-timestamp'
   | 'replayed-nonce'
+  | 'signed-before-start'
   | 'nonce-cache-full';
 
 export interface VerifiedRequest {
@@ -142,6 +143,11 @@ export interface VerifyOptions {
   clock: () => number;
   /** Accepted clock difference either way, default 30 s. */
   windowMs?: number | undefined;
+  /**
+   * When the nonce cache began remembering (the agent's start). It lives in
+   * memory, so a request signed earlier may be a replay it cannot detect.
+   */
+  noncesSince?: number | undefined;
 }
 
 /**
@@ -224,6 +230,13 @@ export async function verifyRequest(request: IncomingRequest, options: VerifyOpt
     return fail(
       'future-timestamp',
       `Future timestamp: the request is ${formatSeconds(skewMs)} s ahead of this agent's clock, outside the ${window} window (clock skew between control plane and agent).`,
+    );
+  }
+
+  if (options.noncesSince !== undefined && timestamp < options.noncesSince) {
+    return fail(
+      'signed-before-start',
+      `Signed before this agent started: the request is ${formatSeconds(options.noncesSince - timestamp)} s older than the agent, which cannot tell whether it was already carried out; sign it again.`,
     );
   }
 

@@ -78,6 +78,7 @@ export function createAgentApp(options: AgentAppOptions): Hono<AgentEnv> {
       trustedKey: options.controlPlaneKey,
       agentId: agentKeys.publicKey.keyId,
       nonceCache: createNonceCache({ maxEntries: options.nonceCacheSize ?? 100_000, clock }),
+      noncesSince: clock(),
       clock,
       windowMs,
     }),

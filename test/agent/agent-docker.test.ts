@@ -178,6 +178,22 @@ describe('the signed channel over the network', () => {
     expect(await ourContainers()).toEqual(before);
   });
 
+  test('a request replayed to the agent restarted since (its nonces forgotten) is refused 401, though still fresh', async () => {
+    const keyFile = join(tmp, crypto.randomUUID(), 'agent.key');
+    const before = await startTestAgent({ keyFile });
+    const { headers } = await signedGet(before, AGENT_PATHS.containers);
+    const first = await fetch(before.url + AGENT_PATHS.containers, { headers });
+    expect(first.status).toBe(200);
+    await first.arrayBuffer();
+    await before.close();
+
+    const after = await startTestAgent({ keyFile });
+    expect(after.publicKey.keyId).toBe(before.publicKey.keyId);
+    const replay = await fetch(after.url + AGENT_PATHS.containers, { headers });
+    expect(replay.status).toBe(401);
+    expect(((await replay.json()) as AgentError).error.code).toBe('signed-before-start');
+  });
+
   test('a replayed request (same nonce) is refused 401 naming the reason', async () => {
     const { headers, nonce } = await signedGet(agent, AGENT_PATHS.containers);
     const first = await fetch(agent.url + AGENT_PATHS.containers, { headers });

@@ -147,6 +147,15 @@ describe('verifyRequest rejects', () => {
     expect(replay).toMatchObject({ ok: false, reason: 'replayed-nonce', message: expect.stringMatching(/^Replayed nonce/) });
   });
 
+  test('a request signed before the agent started: after a restart its nonce cache cannot tell a replay', async () => {
+    const request = await signedRequest({ timestamp: NOW - 5_000 });
+    // Accepted by the agent that was running then…
+    expect((await verifyRequest(request, verifyOptions({ noncesSince: NOW - 60_000 }))).ok).toBe(true);
+    // …and refused by the one started since, though still inside the window.
+    const replay = await verifyRequest(request, verifyOptions({ noncesSince: NOW - 1_000 }));
+    expect(replay).toMatchObject({ ok: false, reason: 'signed-before-start', message: expect.stringMatching(/^Signed before this agent started: the request is 4\.0 s older/) });
+  });
+
   test('a fresh request when the nonce cache is full, saying so', async () => {
     const options = verifyOptions({ nonceCache: createNonceCache({ maxEntries: 2, clock: () => NOW }) });
     expect((await verifyRequest(await signedRequest(), options)).ok).toBe(true);
