@@ -56,5 +56,10 @@ export async function verifyResponse(
     (await crypto.subtle.verify('Ed25519', agentPublicKey, bytes, utf8(await canonicalResponse(response))));
   return valid
     ? { ok: true }
-    : { ok: false, reason: 'bad-signature', message: 'The agent response signature does not match its content.' };
+    : {
+        ok: false,
+        reason: 'bad-signature',
+        message:
+          "The agent's answer is not signed by the key enrolled for this host: the agent has another key (enroll the key it prints), or the answer was altered on the way.",
+      };
 }

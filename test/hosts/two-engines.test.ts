@@ -276,6 +276,7 @@ describe('two Docker engines, one control plane', () => {
     const body = await (await app.request('/hosts', { cookie: admin.cookie })).text();
     expect(rowOf(body, 'four')).toContain('data-status="unverified"');
     expect(rowOf(body, 'four')).toContain('Host four is failing verification: ');
+    expect(rowOf(body, 'four')).toContain('not signed by the key enrolled for this host');
     expect(rowOf(body, 'four')).not.toContain('<time');
     // The agent answers, but not with the key Berth holds: the outcome of anything sent there is unknown.
     expect((await listAll()).find((h) => h.host === 'four')).toMatchObject({ ok: false, kind: 'unverified' });
