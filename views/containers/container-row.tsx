@@ -64,7 +64,7 @@ export function ContainerRow({ hostName, container, workspace }: ContainerRowPro
           {actionsFor(state).map((action) => (
             <button
               type="button"
-              class={action === 'kill' ? 'secondary' : undefined}
+              class={action === 'kill' ? 'danger' : undefined}
               hx-post={containerHref(hostName, id, `/${action}`)}
               hx-target="closest tr"
               hx-swap="outerHTML"
@@ -75,7 +75,7 @@ export function ContainerRow({ hostName, container, workspace }: ContainerRowPro
           ))}
           <button
             type="button"
-            class="secondary"
+            class="danger"
             hx-delete={containerHref(hostName, id, running ? '?force=1' : '')}
             hx-target="closest tr"
             hx-swap="delete"

@@ -68,7 +68,7 @@ export function HostRow({ name, agentUrl, tlsPinned, status, problem, lastSeenAt
           hx-target="closest tr"
           hx-swap="outerHTML swapEmpty:true"
           hx-confirm={`Remove host ${name}? Berth forgets its containers' and images' ownership; the audit trail stays.`}
-          class="contrast"
+          class="danger"
         >
           Remove
         </button>

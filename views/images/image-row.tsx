@@ -42,7 +42,7 @@ export function ImageRow({ hostName, image, workspace }: ImageRowProps) {
                 hx-confirm={`Remove the tag ${tag}? The image goes too if this is its last name and no container uses it.`}
               >
                 <input type="hidden" name="tag" value={tag} />
-                <button type="submit" class="secondary" aria-label={`Remove the tag ${tag}`}>
+                <button type="submit" class="danger" aria-label={`Remove the tag ${tag}`}>
                   ×
                 </button>
               </form>
@@ -82,7 +82,7 @@ export function ImageRow({ hostName, image, workspace }: ImageRowProps) {
             <label>
               <input type="checkbox" name="prune" value="1" checked /> Also remove untagged parents
             </label>
-            <button type="submit" class="secondary">
+            <button type="submit" class="danger">
               Remove image
             </button>
           </form>
