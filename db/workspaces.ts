@@ -23,6 +23,9 @@ export function ownWorkspace(username: string): string | null {
   return isReservedName(username) ? null : username;
 }
 
+/** Berth's own objects on a host (its embedded database): only admins see them. */
+export const BERTH_WORKSPACE = 'system';
+
 /** Where a deleted user's private resources go: a workspace only admins see. */
 export function deletedUserWorkspace(username: string): string {
   return `deleted:${username}`;

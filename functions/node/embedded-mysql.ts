@@ -8,6 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import mysql from 'mysql2/promise';
+import { embeddedDatabaseLabel } from '../resources/labels.ts';
 
 export interface EmbeddedMysqlOptions {
   docker: Docker;
@@ -68,7 +69,7 @@ async function ensureContainer(docker: Docker, o: EmbeddedMysqlOptions, rootPass
         'MYSQL_USER=berth',
         `MYSQL_PASSWORD=${appPassword}`,
       ],
-      Labels: { 'berth.role': 'embedded-database' },
+      Labels: { [embeddedDatabaseLabel.name]: embeddedDatabaseLabel.value },
       ExposedPorts: { '3306/tcp': {} },
       HostConfig: {
         // Loopback only, on a port Docker picks: nothing outside this machine reaches it.

@@ -7,3 +7,6 @@ export const workspaceLabels = {
   workspace: 'io.berth.workspace',
   creator: 'io.berth.created-by',
 } as const;
+
+/** The label on Berth's own embedded database container, which the sync keeps in the admin-only `system` workspace. */
+export const embeddedDatabaseLabel = { name: 'berth.role', value: 'embedded-database' } as const;

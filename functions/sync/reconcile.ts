@@ -1,15 +1,35 @@
 import type { AgentResult, HostClient } from '../../agent/client/agent-client.ts';
 import type { ContainerSummary, ImageSummary } from '../../agent/protocol/messages.ts';
 import type { Database } from '../../db/client.ts';
-import { syncHostResources, type HostObject, type SyncResult } from '../../db/queries/host-sync.ts';
+import { syncHostResources, type HostObject, type SyncChange, type SyncResult } from '../../db/queries/host-sync.ts';
 import type { Host } from '../../db/schema.ts';
 import type { Clock } from '../app-env.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { workspaceLabels } from '../resources/labels.ts';
+import { BERTH_WORKSPACE } from '../../db/workspaces.ts';
+import { embeddedDatabaseLabel, workspaceLabels } from '../resources/labels.ts';
+
+function changeMessage(change: SyncChange): string {
+  const thing = `${change.kind === 'image' ? 'An' : 'A'} ${change.kind}`;
+  switch (change.change) {
+    case 'adopted':
+      return `${thing} carrying Berth's labels for workspace ${change.workspace} was adopted into it.`;
+    case 'unclaimed':
+      return `${thing} labelled for workspace ${change.labelledWorkspace}, which no user held when it was made, is in the external workspace (admins only).`;
+    case 'appeared':
+      return `${thing} made outside Berth appeared; it is in the external workspace (admins only).`;
+    case 'disappeared':
+      return `The ${change.kind} was removed outside Berth.`;
+  }
+}
 
 export interface HostSnapshot {
   containers: ContainerSummary[];
   images: ImageSummary[];
+}
+
+/** Berth's own database: never a user's to see, stop or read (its env holds the root password). */
+function isEmbeddedDatabase(container: ContainerSummary): boolean {
+  return container.labels[embeddedDatabaseLabel.name] === embeddedDatabaseLabel.value;
 }
 
 function toHostObjects({ containers, images }: HostSnapshot): HostObject[] {
@@ -18,8 +38,9 @@ function toHostObjects({ containers, images }: HostSnapshot): HostObject[] {
       kind: 'container' as const,
       dockerId: c.id,
       name: c.name,
-      labelledWorkspace: c.labels[workspaceLabels.workspace] ?? null,
+      labelledWorkspace: c.labels[workspaceLabels.workspace] ?? (isEmbeddedDatabase(c) ? BERTH_WORKSPACE : null),
       labelledCreator: c.labels[workspaceLabels.creator] ?? null,
+      created: c.created,
     })),
     ...images.map((i) => ({
       kind: 'image' as const,
@@ -27,6 +48,7 @@ function toHostObjects({ containers, images }: HostSnapshot): HostObject[] {
       name: i.repoTags[0] ?? null,
       labelledWorkspace: i.labels[workspaceLabels.workspace] ?? null,
       labelledCreator: i.labels[workspaceLabels.creator] ?? null,
+      created: i.created,
     })),
   ];
 }
@@ -41,9 +63,10 @@ export async function reconcileHost(deps: { db: Database; clock: Clock }, host: 
   const result = await syncHostResources(deps.db, host.id, toHostObjects(snapshot), new Date(deps.clock()));
   const where = { id: host.id, name: host.name };
   if (result.firstSync) {
-    const adopted = (kind: string) => result.changes.filter((change) => change.change === 'adopted' && change.kind === kind).length;
-    const containers = snapshot.containers.length - adopted('container');
-    const images = snapshot.images.length - adopted('image');
+    // Labelled objects (adopted or unclaimed) are not among the public ones.
+    const labelled = (kind: string) => result.changes.filter((change) => change.kind === kind).length;
+    const containers = snapshot.containers.length - labelled('container');
+    const images = snapshot.images.length - labelled('image');
     await recordAudit(deps, {
       actor: { type: 'system' },
       action: 'host.first-sync',
@@ -53,29 +76,15 @@ export async function reconcileHost(deps: { db: Database; clock: Clock }, host: 
     });
   }
   for (const change of result.changes) {
-    if (change.change === 'adopted') {
-      await recordAudit(deps, {
-        actor: { type: 'system' },
-        action: `${change.kind}.adopted`,
-        outcome: 'success',
-        host: where,
-        target: { kind: change.kind, id: change.dockerId, name: change.name },
-        message: `A ${change.kind} carrying Berth's labels for workspace ${change.workspace} was adopted into it.`,
-        detail: { workspace: change.workspace },
-      });
-      continue;
-    }
+    const bySystem = change.change === 'adopted' || change.change === 'unclaimed';
     await recordAudit(deps, {
-      actor: { type: 'external' },
+      actor: { type: bySystem ? 'system' : 'external' },
       action: `${change.kind}.${change.change}`,
       outcome: 'success',
       host: where,
       target: { kind: change.kind, id: change.dockerId, name: change.name },
-      message:
-        change.change === 'appeared'
-          ? `A ${change.kind} made outside Berth appeared; it is in the external workspace (admins only).`
-          : `The ${change.kind} was removed outside Berth.`,
-      detail: { workspace: change.workspace },
+      message: changeMessage(change),
+      detail: { workspace: change.workspace, ...(change.labelledWorkspace ? { labelledWorkspace: change.labelledWorkspace } : {}) },
     });
   }
   return result;

@@ -2,16 +2,20 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { auditEvents } from '../../db/schema.ts';
+import { embeddedDatabaseLabel } from '../../functions/resources/labels.ts';
 import { createSignedInUser } from '../support/app.ts';
 import { idFromRow, startContainersTestbed, textOf, type ContainersTestbed } from './support.ts';
 
 let t: ContainersTestbed;
 const ids = { "A's": '', public: '', external: '' };
+let database = '';
 
 beforeAll(async () => {
   t = await startContainersTestbed('isolation');
   // Present before Berth first sees the host: public.
   ids.public = await t.createOutside(`${t.prefix}-public`);
+  // Berth's own embedded database, present too: never public.
+  database = await t.createOutside(`${t.prefix}-database`, { [embeddedDatabaseLabel.name]: embeddedDatabaseLabel.value });
   expect((await t.request('/containers', { cookie: t.admin.cookie })).status).toBe(200);
   // Made by user A through Berth: A's.
   const created = await t.create(t.alice, { name: `${t.prefix}-alices` });
@@ -32,6 +36,17 @@ test('the sync put each container in the expected workspace, and audited the out
   expect((await t.resourceRow('container', ids.external))).toMatchObject({ workspace: 'external', origin: 'external' });
   const appeared = await t.db.db.select().from(auditEvents).where(eq(auditEvents.targetId, ids.external));
   expect(appeared.map((e) => [e.action, e.actorType])).toEqual([['container.appeared', 'external']]);
+});
+
+test("Berth's own database container, present at the first sync, is for admins only: users neither list nor reach it", async () => {
+  expect((await t.resourceRow('container', database))?.workspace).toBe('system');
+  expect(await t.listedIds(t.admin)).toContain(database);
+  for (const user of [t.alice, t.bob]) {
+    expect(await t.listedIds(user)).not.toContain(database);
+    expect((await t.request(`/containers/local/${database}`, { cookie: user.cookie })).status).toBe(404);
+    expect((await t.request(`/containers/local/${database}/pause`, { method: 'POST', cookie: user.cookie, htmx: true })).status).toBe(404);
+  }
+  expect((await t.inspect(database))?.State.Paused).toBe(false);
 });
 
 test('user A, user B and an admin each list, inspect and restart every container', async () => {
@@ -68,7 +83,9 @@ test('user A, user B and an admin each list, inspect and restart every container
   ]);
 
   // Every refusal is in the audit trail as denied, under the actor's name.
-  const deniedRecords = (await t.db.db.select().from(auditEvents).where(eq(auditEvents.outcome, 'denied'))).map(
+  const deniedRecords = (await t.db.db.select().from(auditEvents).where(eq(auditEvents.outcome, 'denied')))
+    .filter((e) => Object.values(ids).includes(e.targetId ?? ''))
+    .map(
     (e) => `${e.actorName} ${e.action} ${e.targetId === ids["A's"] ? "A's" : e.targetId === ids.external ? 'external' : e.targetId}`,
   );
   expect(deniedRecords.sort()).toEqual(

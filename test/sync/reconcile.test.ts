@@ -4,18 +4,24 @@ import type { ContainerSummary, ImageSummary } from '../../agent/protocol/messag
 import { auditEvents, hosts, resources, type Host } from '../../db/schema.ts';
 import { workspaceLabels } from '../../functions/resources/labels.ts';
 import { reconcileHost, type HostSnapshot } from '../../functions/sync/reconcile.ts';
+import { createSignedInUser } from '../support/app.ts';
 import { useTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let db: TestDatabase;
 let host: Host;
 const deps = () => ({ db: db.db, clock: Date.now });
 
-function container(id: string, labels: Record<string, string> = {}): ContainerSummary {
-  return { id, name: `c-${id}`, image: 'img', imageId: 'sha256:x', command: 'sh', created: 0, state: 'running', status: 'Up', ports: [], labels };
+/** When alice and bob registered (ms), and when Docker made the test's objects by default (s): after that. */
+const REGISTERED_MS = Date.UTC(2026, 0, 10, 12, 0, 0, 500);
+const MADE_S = Date.UTC(2026, 0, 20) / 1000;
+
+function container(id: string, labels: Record<string, string> = {}, created = MADE_S): ContainerSummary {
+  return { id, name: `c-${id}`, image: 'img', imageId: 'sha256:x', command: 'sh', created, state: 'running', status: 'Up', ports: [], labels };
 }
-function image(id: string, labels: Record<string, string> = {}): ImageSummary {
-  return { id, repoTags: [`repo/${id}:latest`], repoDigests: [], created: 0, size: 1, labels };
+function image(id: string, labels: Record<string, string> = {}, created = MADE_S): ImageSummary {
+  return { id, repoTags: [`repo/${id}:latest`], repoDigests: [], created, size: 1, labels };
 }
+const labelsFor = (workspace: string) => ({ [workspaceLabels.workspace]: workspace, [workspaceLabels.creator]: workspace });
 
 async function rows() {
   return db.db.select().from(resources).where(eq(resources.hostId, host.id));
@@ -28,6 +34,8 @@ useTestDatabase((created) => (db = created));
 beforeEach(async () => {
   await db.db.insert(hosts).values({ name: 'h1', agentUrl: 'http://127.0.0.1:1', agentPublicKey: 'k', createdAt: new Date() });
   [host] = (await db.db.select().from(hosts)) as [Host];
+  await createSignedInUser(db, 'alice', 'user', REGISTERED_MS);
+  await createSignedInUser(db, 'bob', 'user', REGISTERED_MS);
 });
 
 describe('reconcile', () => {
@@ -83,6 +91,47 @@ describe('reconcile', () => {
       ['host.first-sync', 'system', 'system', null, 'First sync of h1: 0 containers and 0 images are public.'],
       ['container.adopted', 'system', 'system', 'mine', "A container carrying Berth's labels for workspace alice was adopted into it."],
     ]);
+  });
+
+  it("never adopts into a user who did not exist when the object was made: a reused name's or an unknown name's objects are external", async () => {
+    const registeredS = Math.floor(REGISTERED_MS / 1000);
+    await reconcileHost(deps(), host, {
+      containers: [
+        container('before-bob', labelsFor('bob'), registeredS - 1),
+        container('same-second', labelsFor('bob'), registeredS),
+        container('nobody', labelsFor('carol')),
+        container('claims-public', labelsFor('public')),
+        container('deleted', labelsFor('deleted:dan')),
+      ],
+      images: [image('sha256:old-bob', labelsFor('bob'), registeredS - 3600)],
+    });
+    expect(Object.fromEntries((await rows()).map((r) => [r.dockerId, r.workspace]))).toEqual({
+      'before-bob': 'external',
+      'same-second': 'bob',
+      nobody: 'external',
+      'claims-public': 'external',
+      deleted: 'deleted:dan',
+      'sha256:old-bob': 'external',
+    });
+    const unclaimed = (await events()).filter((e) => e.action.endsWith('.unclaimed'));
+    expect(unclaimed.map((e) => [e.targetId, e.actorName, e.message])).toEqual(
+      expect.arrayContaining([
+        ['before-bob', 'system', 'A container labelled for workspace bob, which no user held when it was made, is in the external workspace (admins only).'],
+        ['sha256:old-bob', 'system', 'An image labelled for workspace bob, which no user held when it was made, is in the external workspace (admins only).'],
+      ]),
+    );
+    expect(unclaimed).toHaveLength(4);
+    const [first] = (await events()).filter((e) => e.action === 'host.first-sync');
+    expect(first?.message).toBe('First sync of h1: 0 containers and 0 images are public.');
+  });
+
+  it("keeps Berth's own database container in the admin-only system workspace, at the first sync and later", async () => {
+    const database = { 'berth.role': 'embedded-database' };
+    await reconcileHost(deps(), host, { containers: [container('db', database), container('plain')], images: [] });
+    await reconcileHost(deps(), host, { containers: [container('db', database), container('plain'), container('db2', database)], images: [] });
+    expect(Object.fromEntries((await rows()).map((r) => [r.dockerId, r.workspace]))).toEqual({ db: 'system', plain: 'public', db2: 'system' });
+    const [first] = (await events()).filter((e) => e.action === 'host.first-sync');
+    expect(first?.message).toBe('First sync of h1: 1 containers and 0 images are public.');
   });
 
   it('is safe when several instances reconcile at once: one first sync, one record per change', async () => {
