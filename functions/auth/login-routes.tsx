@@ -8,7 +8,7 @@ import { audit, type AuditOutcome } from '../audit/audit.ts';
 import { readForm } from '../forms/read-form.ts';
 import { fragmentOrPage, redirectPage } from '../pages/respond.ts';
 import { attemptedName, usernamePattern } from './credentials.ts';
-import { clearAccountFailures, loginBlockedFor, loginThrottleKeys, recordLoginFailure } from './login-throttle.ts';
+import { forgiveLoginAttempt, loginThrottleKeys, reserveLoginAttempt } from './login-throttle.ts';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { clearSessionCookie, startSession } from './session-cookie.ts';
 
@@ -58,7 +58,8 @@ export const loginRoutes = new Hono<AppEnv>()
     const db = c.get('db');
     const now = c.get('clock')();
     const keys = loginThrottleKeys(username, c.get('clientAddress'));
-    const blockedMs = await loginBlockedFor(db, keys, now);
+    // Counted as a failure now, under the counters' locks; forgiven below if it succeeds.
+    const blockedMs = await reserveLoginAttempt(db, keys, now);
     if (blockedMs > 0) {
       const seconds = Math.ceil(blockedMs / 1000);
       c.header('Retry-After', String(seconds));
@@ -77,7 +78,6 @@ export const loginRoutes = new Hono<AppEnv>()
     // An unknown name costs one scrypt too, so timing does not tell which names exist.
     const matches = await verifyPassword(user?.passwordHash ?? dummyPasswordHash(cost), password);
     if (!user || !matches) {
-      await recordLoginFailure(db, keys, now);
       return refuseLogin(c, username, {
         status: 401,
         outcome: 'failure',
@@ -101,7 +101,7 @@ export const loginRoutes = new Hono<AppEnv>()
       actor: { type: 'user', id: user.id, name: user.username },
       target: { kind: 'user', id: String(user.id), name: user.username },
     });
-    await clearAccountFailures(db, user.username);
+    await forgiveLoginAttempt(db, user.username, keys);
     // The cost changed since this hash was made: store one at today's cost while the password is at hand.
     if (needsRehash(user.passwordHash, cost)) await setPasswordHash(db, user.id, await hashPassword(password, cost));
     await startSession(c, user.id);

@@ -9,12 +9,7 @@
  * refusal says nothing about which accounts exist.
  */
 import type { Database } from '../../db/client.ts';
-import {
-  deleteLoginThrottle,
-  findLoginThrottles,
-  updateLoginThrottle,
-  type LoginThrottleState,
-} from '../../db/queries/login-throttles.ts';
+import { changeLoginThrottles, deleteLoginThrottle, type LoginThrottleState } from '../../db/queries/login-throttles.ts';
 import { usernamePattern } from './credentials.ts';
 
 export const loginThrottlePolicy = {
@@ -62,19 +57,41 @@ export function afterFailure(current: LoginThrottleState | null, now: number, ma
   return { failures, windowStartedAt: fresh ? new Date(now) : current.windowStartedAt, blockedUntil };
 }
 
-/** How long (ms) attempts for these keys stay refused; 0 when they may go ahead. */
-export async function loginBlockedFor(db: Database, keys: string[], now: number): Promise<number> {
-  const rows = await findLoginThrottles(db, keys);
-  return Math.max(0, ...rows.map((row) => (row.blockedUntil ? row.blockedUntil.getTime() - now : 0)));
+/**
+ * Takes one login attempt's place: refused (the ms until the longest block
+ * ends) when any of its counters is blocked, otherwise counted as a failure
+ * at once, before the password is checked — so a burst of parallel
+ * attempts gets no more checks than the limit allows. A successful login
+ * then takes the count back (`forgiveLoginAttempt`). Returns 0 when the
+ * attempt may go ahead.
+ */
+export async function reserveLoginAttempt(db: Database, keys: string[], now: number): Promise<number> {
+  let blockedMs = 0;
+  await changeLoginThrottles(db, keys, (current) => {
+    const states = [...current.values()];
+    blockedMs = Math.max(0, ...states.map((state) => (state?.blockedUntil ? state.blockedUntil.getTime() - now : 0)));
+    if (blockedMs > 0) return new Map();
+    return new Map(keys.map((key) => [key, afterFailure(current.get(key) ?? null, now, maxFailuresFor(key))]));
+  });
+  return blockedMs;
 }
 
-export async function recordLoginFailure(db: Database, keys: string[], now: number): Promise<void> {
-  for (const key of keys) {
-    await updateLoginThrottle(db, key, (current) => afterFailure(current, now, maxFailuresFor(key)));
-  }
-}
-
-/** A successful login clears the account's counter (not the address's: one good account must not reset it). */
-export async function clearAccountFailures(db: Database, username: string): Promise<void> {
+/**
+ * After a successful login: the account's counter is cleared, and the
+ * address's loses the count this attempt added (not more: one good account
+ * must not reset an address that guesses at others), with the block that
+ * count may have started.
+ */
+export async function forgiveLoginAttempt(db: Database, username: string, keys: string[]): Promise<void> {
   await deleteLoginThrottle(db, accountThrottleKey(username));
+  const addressKeys = keys.filter((key) => key.startsWith('ip:'));
+  await changeLoginThrottles(db, addressKeys, (current) => {
+    const forgiven = new Map<string, LoginThrottleState>();
+    for (const [key, state] of current) {
+      if (!state) continue;
+      const failures = Math.max(0, state.failures - 1);
+      forgiven.set(key, { ...state, failures, blockedUntil: failures >= maxFailuresFor(key) ? state.blockedUntil : null });
+    }
+    return forgiven;
+  });
 }

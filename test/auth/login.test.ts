@@ -271,16 +271,41 @@ describe('login throttling', () => {
     expect((await login('victim', 'victim password', '192.0.2.77')).status).toBe(303);
   });
 
-  it('counts parallel failures one by one (the counters are row-locked in MySQL)', async () => {
+  it('lets a parallel burst on one account try no more than the limit: the rest are refused before any password check', async () => {
     const { request } = await createTestApp({ db, clock: testClock() });
     const answers = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         request('/login', { method: 'POST', body: new URLSearchParams({ username: 'parallel', password: `p${i}xxxxxx` }), headers: from(`198.51.100.${i}`) }),
       ),
     );
-    // Each one a plain failure: none lost to a deadlock on the counter's first row.
-    expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(401));
+    // Each attempt is counted under the counter's row lock before its password is checked.
+    expect(answers.map((answer) => answer.status).sort()).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
     const [row] = await db.db.select().from(loginThrottles).where(eq(loginThrottles.key, 'user:parallel'));
-    expect(row!.failures).toBe(8);
+    expect(row!.failures).toBe(5);
+  });
+
+  it('lets a parallel burst from one address try no more than its limit, across names', async () => {
+    const { request } = await createTestApp({ db, clock: testClock() });
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        request('/login', { method: 'POST', body: new URLSearchParams({ username: `spray${i}`, password: 'Password1' }), headers: from('192.0.2.99') }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(20);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(10);
+  });
+
+  it("a good login takes its own count back from its address, and only that", async () => {
+    const clock = testClock();
+    const { request } = await createTestApp({ db, clock });
+    await createUserWithPassword(db, 'good', 'good password');
+    const login = (username: string, password: string) =>
+      request('/login', { method: 'POST', body: new URLSearchParams({ username, password }), headers: from('192.0.2.55') });
+    for (let i = 0; i < 3; i++) expect((await login(`other${i}`, 'Password1')).status).toBe(401);
+    expect((await login('good', 'good password')).status).toBe(303);
+    const [row] = await db.db.select().from(loginThrottles).where(eq(loginThrottles.key, 'ip:192.0.2.55'));
+    expect(row!.failures).toBe(3);
+    expect(await db.db.select().from(loginThrottles).where(eq(loginThrottles.key, 'user:good'))).toEqual([]);
   });
 });
