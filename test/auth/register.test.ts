@@ -16,7 +16,9 @@ describe('register', () => {
     const { postForm, request } = await createTestApp({ db, clock: testClock() });
     const page = await request('/register');
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('no administrator yet');
+    const form = await page.text();
+    expect(form).toContain('no administrator yet');
+    expect(form).toContain('<input type="checkbox" name="admin" value="1"');
 
     const res = await postForm('/register', { username: 'Root.Admin', password: 'first admin pw', admin: '1' });
     expect(res.status).toBe(303);
@@ -47,7 +49,9 @@ describe('register', () => {
   it('refuses the administrator box once an admin exists, with a clear message, a denied record and no account', async () => {
     const { postForm, request } = await createTestApp({ db });
     await postForm('/register', { username: 'first', password: 'password one', admin: '1' });
-    expect(await (await request('/register')).text()).toContain('already has an administrator');
+    const page = await (await request('/register')).text();
+    expect(page).toContain('already has an administrator');
+    expect(page).not.toContain('name="admin"');
 
     const res = await postForm('/register', { username: 'second', password: 'password two', admin: '1' });
     expect(res.status).toBe(403);

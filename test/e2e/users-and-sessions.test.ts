@@ -3,7 +3,7 @@
 // browser gets nothing back — not by the back button, not by a typed URL.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { register, signedInAs, submitRegistration, logout } from './support/accounts.ts';
+import { register, signedInAs, logout } from './support/accounts.ts';
 import { startTestBerth, type RunningBerth } from './support/berth-server.ts';
 import { launchBrowser, newBrowserContext, screenshot } from './support/browser.ts';
 
@@ -47,14 +47,19 @@ describe('users and sessions', () => {
     expect(await page.getByRole('link', { name: 'Hosts' }).count()).toBe(1);
   });
 
-  test('a second account cannot become administrator: the box is refused, and so is promoting oneself', async () => {
+  test('a second account cannot become administrator: the box is gone, a forged one refused, and so is promoting oneself', async () => {
     user = await newPage();
     const { page } = user;
-    await submitRegistration(page, 'bob', { admin: true });
-    const refusal = page.locator('#register-form .notice-error');
-    await refusal.waitFor();
-    expect(await refusal.textContent()).toContain('Berth already has an administrator');
-    expect(new URL(page.url()).pathname).toBe('/register');
+    await page.goto('/register');
+    expect(await page.locator('#admin-help').textContent()).toContain('Berth already has an administrator');
+    expect(await page.getByLabel('Administrator').count()).toBe(0);
+    // The box sent anyway, as a crafted form would: refused, and no account made.
+    const forged = await page.evaluate(async () => {
+      const response = await fetch('/register', { method: 'POST', body: new URLSearchParams({ username: 'bob', password: 'bob password 1', admin: '1' }) });
+      return { status: response.status, text: await response.text() };
+    });
+    expect(forged.status).toBe(403);
+    expect(forged.text).toContain('Berth already has an administrator');
 
     await register(page, 'bob');
     expect(await signedInAs(page)).toBe('bob (user)');

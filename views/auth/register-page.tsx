@@ -4,7 +4,7 @@ import { Notice } from '../notice.tsx';
 export interface RegisterFormProps {
   username?: string;
   askedForAdmin?: boolean;
-  /** Once an admin exists, the box is refused: the hint says so up front. */
+  /** Once an admin exists, the box is not offered (and refused if sent): the hint says so. */
   adminExists: boolean;
   error?: string;
 }
@@ -34,10 +34,13 @@ export function RegisterForm({ username = '', askedForAdmin = false, adminExists
         <input type="password" name="password" autocomplete="new-password" required minlength={8} aria-describedby="password-help" />
         <small id="password-help">At least 8 characters; any characters, no other rules.</small>
       </label>
-      <label>
-        <input type="checkbox" name="admin" value="1" checked={askedForAdmin} aria-describedby="admin-help" />
-        Administrator
-      </label>
+      {/* Offered only while it can be honoured; the server refuses it afterwards all the same. */}
+      {!adminExists && (
+        <label>
+          <input type="checkbox" name="admin" value="1" checked={askedForAdmin} aria-describedby="admin-help" />
+          Administrator
+        </label>
+      )}
       <small id="admin-help">
         {adminExists
           ? 'Berth already has an administrator: new accounts are ordinary users, and an administrator can promote you.'
