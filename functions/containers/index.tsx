@@ -24,6 +24,7 @@ import { hostClient } from '../hosts/host-client.ts';
 import { readForm } from '../forms/read-form.ts';
 import { workspaceLabels } from '../resources/labels.ts';
 import { hostRef, refusalsFor, signedInUser } from '../resources/refusals.ts';
+import { ownsWorkspace } from '../resources/visibility.ts';
 import { requireHost, requireVisibleResource } from '../resources/require-visible.ts';
 import { parseCommitTarget } from './commit-target.ts';
 import { parseCreateForm } from './create-form.ts';
@@ -185,7 +186,15 @@ export const containerRoutes = new Hono<AppEnv>()
       target: { kind: 'container', id: target.id, name: result.data.name },
       message: 'Viewed the container details.',
     });
-    return c.html(<ContainerDetailPage user={user} hostName={target.host.name} workspace={target.workspace} detail={result.data} />);
+    return c.html(
+      <ContainerDetailPage
+        user={user}
+        hostName={target.host.name}
+        workspace={target.workspace}
+        detail={result.data}
+        showEnvValues={ownsWorkspace(user, target.workspace)}
+      />,
+    );
   })
 
   .delete('/:host/:id', async (c) => {

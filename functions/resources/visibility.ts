@@ -11,3 +11,12 @@ import type { CurrentUser } from '../app-env.ts';
 export function canAccessWorkspace(user: CurrentUser, workspace: string): boolean {
   return user.role === 'admin' || workspace === 'public' || workspace === ownWorkspace(user.username);
 }
+
+/**
+ * Whether the user may read what a workspace's resources keep private, such
+ * as a container's environment values (passwords, tokens): its owner and
+ * admins, not everyone who shares a `public` container.
+ */
+export function ownsWorkspace(user: CurrentUser, workspace: string): boolean {
+  return user.role === 'admin' || workspace === ownWorkspace(user.username);
+}

@@ -13,9 +13,9 @@ let database = '';
 beforeAll(async () => {
   t = await startContainersTestbed('isolation');
   // Present before Berth first sees the host: public.
-  ids.public = await t.createOutside(`${t.prefix}-public`);
+  ids.public = await t.createOutside(`${t.prefix}-public`, { env: ['SHARED_TOKEN=s3cret-value'] });
   // Berth's own embedded database, present too: never public.
-  database = await t.createOutside(`${t.prefix}-database`, { [embeddedDatabaseLabel.name]: embeddedDatabaseLabel.value });
+  database = await t.createOutside(`${t.prefix}-database`, { labels: { [embeddedDatabaseLabel.name]: embeddedDatabaseLabel.value } });
   expect((await t.request('/containers', { cookie: t.admin.cookie })).status).toBe(200);
   // Made by user A through Berth: A's.
   const created = await t.create(t.alice, { name: `${t.prefix}-alices` });
@@ -47,6 +47,14 @@ test("Berth's own database container, present at the first sync, is for admins o
     expect((await t.request(`/containers/local/${database}/pause`, { method: 'POST', cookie: user.cookie, htmx: true })).status).toBe(404);
   }
   expect((await t.inspect(database))?.State.Paused).toBe(false);
+});
+
+test("a public container's environment values are for admins only: users see the names", async () => {
+  const page = async (cookie: string) => textOf(await t.request(`/containers/local/${ids.public}`, { cookie }));
+  expect(await page(t.admin.cookie)).toContain('SHARED_TOKEN=s3cret-value');
+  const asUser = await page(t.alice.cookie);
+  expect(asUser).toContain('SHARED_TOKEN=(hidden: only its owner and admins see values)');
+  expect(asUser).not.toContain('s3cret-value');
 });
 
 test('user A, user B and an admin each list, inspect and restart every container', async () => {

@@ -34,7 +34,7 @@ export interface ContainersTestbed {
   /** POST /containers as `user` (htmx), defaults: our image, the stoppable command, started. */
   create(user: SignedIn, fields?: Fields): Promise<Response>;
   /** A container made with the Docker API directly, outside Berth, running. */
-  createOutside(name: string, labels?: Record<string, string>): Promise<string>;
+  createOutside(name: string, options?: { labels?: Record<string, string>; env?: string[] }): Promise<string>;
   /** Docker's view of a container, or null once it is gone. */
   inspect(id: string): Promise<Dockerode.ContainerInspectInfo | null>;
   /** The container ids in the /containers page as `user` sees it. */
@@ -90,8 +90,8 @@ export async function startContainersTestbed(name: string): Promise<ContainersTe
     postForm,
     create: async (user, fields = {}) =>
       postForm('/containers', { host: 'local', image: imageId, command: STOPPABLE, start: '1', restart: 'no', ...fields }, { cookie: user.cookie, htmx: true }),
-    async createOutside(containerName, labels = {}) {
-      const container = await docker.createContainer({ name: containerName, Image: IMAGE, Cmd: STOPPABLE_ARGV, Labels: labels });
+    async createOutside(containerName, { labels = {}, env = [] } = {}) {
+      const container = await docker.createContainer({ name: containerName, Image: IMAGE, Cmd: STOPPABLE_ARGV, Labels: labels, Env: env });
       await container.start();
       return container.id;
     },

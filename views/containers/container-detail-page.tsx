@@ -7,10 +7,18 @@ export interface ContainerDetailPageProps {
   hostName: string;
   workspace: string;
   detail: ContainerDetail;
+  /** Environment values are for the container's owner and admins; others see the names. */
+  showEnvValues: boolean;
+}
+
+/** `KEY=value` → `KEY=(hidden)`. */
+function hideValue(line: string): string {
+  const equals = line.indexOf('=');
+  return equals < 0 ? line : `${line.slice(0, equals)}=(hidden: only its owner and admins see values)`;
 }
 
 /** What `docker inspect` says about one container, in the fields people look for. */
-export function ContainerDetailPage({ user, hostName, workspace, detail }: ContainerDetailPageProps) {
+export function ContainerDetailPage({ user, hostName, workspace, detail, showEnvValues }: ContainerDetailPageProps) {
   const { state, restartPolicy } = detail;
   const policy = restartPolicy.name === 'on-failure' ? `on-failure:${restartPolicy.maximumRetryCount ?? 0}` : restartPolicy.name;
   const fields: [string, string | string[]][] = [
@@ -25,7 +33,7 @@ export function ContainerDetailPage({ user, hostName, workspace, detail }: Conta
     ['Entrypoint', detail.entrypoint.map((arg) => JSON.stringify(arg)).join(' ')],
     ['Command', detail.cmd.map((arg) => JSON.stringify(arg)).join(' ')],
     ['Working directory', detail.workingDir],
-    ['Environment', detail.env],
+    ['Environment', showEnvValues ? detail.env : detail.env.map(hideValue)],
     ['Ports', formatPorts(detail.ports)],
     ['Restart policy', policy],
     ['Network mode', detail.networkMode],
