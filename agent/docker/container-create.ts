@@ -60,7 +60,16 @@ export async function createContainer(docker: Dockerode, request: CreateContaine
     const [tag] = tags.sort((a, b) => a.length - b.length || a.localeCompare(b));
     if (tag) options.Image = tag;
   }
-  const container = await docker.createContainer(options);
+  let container: Dockerode.Container;
+  try {
+    container = await docker.createContainer(options);
+  } catch (error) {
+    // Docker's own text names the container holding the name, which may be another user's.
+    if ((error as { statusCode?: number }).statusCode === 409 && request.name) {
+      return { ok: false, reason: 'conflict', message: `The name ${request.name} is already in use on this host; choose another.` };
+    }
+    throw error;
+  }
   const inspect = await container.inspect();
   if (wantedImageId && inspect.Image !== wantedImageId) {
     await container.remove({ force: true });

@@ -364,11 +364,13 @@ describe('bad input: a clear message, a 4xx, and nothing changed', () => {
     expect((await t.auditFor(hidden)).map((e) => [e.action, e.outcome])).toEqual([['container.create', 'denied']]);
   });
 
-  test('a duplicate container name: 409 with Docker’s message; the first container is untouched and no second one exists', async () => {
+  test('a duplicate container name: 409 naming the name, not the container that holds it; the first is untouched and no second one exists', async () => {
     const name = `${t.prefix}-target`;
     const response = await t.create(t.alice, { name });
     expect(response.status).toBe(409);
-    expect(await textOf(response)).toMatch(/is already in use/);
+    const text = await textOf(response);
+    expect(text).toContain(`The name ${name} is already in use on this host; choose another.`);
+    expect(text).not.toContain(running.slice(0, 12));
     const same = await namedContainers(name);
     expect(same.map((c) => c.Id)).toEqual([running]);
     expect((await t.inspect(running))?.State.Running).toBe(true);
