@@ -26,7 +26,8 @@ function RowAction(props: {
   label: string;
   confirm?: string;
   remove?: boolean;
-  secondary?: boolean;
+  /** Muted, or red for what cannot be undone. */
+  tone?: 'secondary' | 'danger';
   children?: Child;
 }) {
   const url = `/users/${props.user.id}/${props.action}`;
@@ -41,7 +42,7 @@ function RowAction(props: {
       hx-confirm={props.confirm}
     >
       {props.children}
-      <button type="submit" class={props.secondary ? 'secondary' : undefined} data-action={props.action}>
+      <button type="submit" class={props.tone} data-action={props.action}>
         {props.label}
       </button>
     </form>
@@ -60,7 +61,7 @@ function AdminActions({ user, viewer }: { user: UserView; viewer: Viewer }) {
             user={user}
             action="demote"
             label="Make user"
-            secondary
+            tone="secondary"
             confirm={self ? 'Remove your own administrator role? You will lose access to this page.' : undefined}
           />
         )}
@@ -72,7 +73,7 @@ function AdminActions({ user, viewer }: { user: UserView; viewer: Viewer }) {
               user={user}
               action="disable"
               label="Disable"
-              secondary
+              tone="secondary"
               confirm={`Disable ${user.username}? Their sessions end at once and they cannot log in until enabled again.`}
             />
           ))}
@@ -81,7 +82,7 @@ function AdminActions({ user, viewer }: { user: UserView; viewer: Viewer }) {
             user={user}
             action="delete"
             label="Delete"
-            secondary
+            tone="danger"
             remove
             confirm={`Delete ${user.username}? Their sessions end. Their private containers and images stay, moved to the workspace "${deletedUserWorkspace(user.username)}", which only administrators see.`}
           />
