@@ -3,7 +3,8 @@
 // backtracking RegExp like `(a+)+$` can. Linear is still line length × the
 // compiled program's size (`.{1000}` is a thousand steps per character), so
 // the program size is capped, a very long line is matched on its first part
-// only, and the filter gives the event loop back every few milliseconds.
+// only, the filter gives the event loop back every few milliseconds, and a
+// request's filter has a time budget.
 import { RE2JS, RE2JSException } from 're2js';
 import type { LogFrame } from '../../agent/protocol/messages.ts';
 import { stripAnsi } from '../../views/logs/ansi.ts';
@@ -13,13 +14,18 @@ export const MAX_FILTER_CHARS = 500;
 /** Largest compiled program accepted (`.{1000}` is about 1000). */
 export const MAX_PROGRAM_SIZE = 2000;
 /**
- * Program size × characters matched per line at most: about 50 ms of
- * matching. A simple pattern reads whole 1 MB lines; `.{1000}` the first 20k
- * characters of a line.
+ * Program size × characters matched per line at most. Most patterns then
+ * take well under a millisecond a line, but a step can cost up to ~70 ns
+ * (a case-insensitive Unicode class repeated a thousand times), so one line
+ * may still take ~70 ms: hence the yields and the budget below. A simple
+ * pattern such as `error` reads the first 140k characters of a line;
+ * `.{1000}` the first 1000.
  */
-const MAX_STEPS_PER_LINE = 20_000_000;
+const MAX_STEPS_PER_LINE = 1_000_000;
 /** How long the filter runs before it lets other requests be served. */
 const SLICE_MS = 10;
+/** The server time one request's filter may take in all. */
+export const FILTER_BUDGET_MS = 3_000;
 
 export interface LogFilterInput {
   text: string;
@@ -67,20 +73,34 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve
 /**
  * Drops the lines the filter does not match; other frames (end, error,
  * warning) pass. Pauses every SLICE_MS so one costly filter never holds up
- * the other requests.
+ * the other requests, and ends the log with an error frame once it has
+ * spent `budgetMs` in all.
  */
-export function filterLogFrames(test: (line: string) => boolean): TransformStream<LogFrame[], LogFrame[]> {
+export function filterLogFrames(test: (line: string) => boolean, budgetMs = FILTER_BUDGET_MS): TransformStream<LogFrame[], LogFrame[]> {
+  let spent = 0;
   return new TransformStream({
     async transform(frames, controller) {
       const kept: LogFrame[] = [];
       let sliceStart = performance.now();
       for (const frame of frames) {
         if (!('stream' in frame) || test(frame.line)) kept.push(frame);
-        if (performance.now() - sliceStart > SLICE_MS) {
+        const sliceMs = performance.now() - sliceStart;
+        if (spent + sliceMs > budgetMs) {
+          kept.push({
+            type: 'error',
+            message: `Stopped: the filter took more than ${budgetMs / 1000} s of the server's time on this log. Use a simpler expression, or fewer lines (tail, since, until).`,
+          });
+          controller.enqueue(kept);
+          controller.terminate();
+          return;
+        }
+        if (sliceMs > SLICE_MS) {
+          spent += sliceMs;
           await yieldToEventLoop();
           sliceStart = performance.now();
         }
       }
+      spent += performance.now() - sliceStart;
       if (kept.length > 0) controller.enqueue(kept);
     },
   });

@@ -87,13 +87,38 @@ describe('the filter', () => {
     expect(compileLogFilter({ text: '.{1000}', regex: true }).ok).toBe(true);
   });
 
-  test('a costly pattern reads only the first part of a very long line; a simple one reads all of it', () => {
-    const costly = compileLogFilter({ text: '.{1000}ERROR', regex: true });
+  test('a costly pattern reads only the first part of a very long line; a simple one reads 100k characters and more', () => {
+    const costly = compileLogFilter({ text: '.{500}ERROR', regex: true });
     const simple = compileLogFilter({ text: 'ERROR', regex: true });
-    const near = `${'a'.repeat(1000)}ERROR`;
-    const far = `${'a'.repeat(100_000)}ERROR`;
+    const near = `${'a'.repeat(500)}ERROR`;
+    const far = `${'a'.repeat(3_000)}ERROR`;
     expect(costly.ok && [costly.test?.(near), costly.test?.(far)]).toEqual([true, false]);
-    expect(simple.ok && simple.test?.(`${'a'.repeat(1_000_000)}ERROR`)).toBe(true);
+    expect(simple.ok && simple.test?.(`${'a'.repeat(100_000)}ERROR`)).toBe(true);
+  });
+
+  test('a filter that spends its time budget ends the log with an error frame saying why', async () => {
+    const frames = Array.from({ length: 6 }, (_, i) => ({ stream: 'stdout' as const, line: `line ${i}` }));
+    const filtered = new ReadableStream<LogFrame[]>({
+      start(controller) {
+        controller.enqueue(frames);
+        controller.enqueue([{ type: 'end', reason: 'complete' }]);
+        controller.close();
+      },
+    }).pipeThrough(
+      filterLogFrames(() => {
+        const until = performance.now() + 15;
+        while (performance.now() < until);
+        return true;
+      }, 40),
+    );
+    const out: LogFrame[] = [];
+    for await (const batch of filtered) out.push(...batch);
+    const last = out.at(-1);
+    expect(last).toEqual({ type: 'error', message: expect.stringMatching(/^Stopped: the filter took more than 0\.04 s of the server's time/) });
+    // Some lines made it before the budget ran out; not all, and no end frame.
+    expect(out.filter((frame) => 'stream' in frame).length).toBeGreaterThan(0);
+    expect(out.filter((frame) => 'stream' in frame).length).toBeLessThan(6);
+    expect(out.some((frame) => 'type' in frame && frame.type === 'end')).toBe(false);
   });
 
   test('filtering a batch gives the event loop back, so other requests are served meanwhile', async () => {
