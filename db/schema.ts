@@ -94,7 +94,8 @@ export const resources = mysqlTable(
     workspace: varchar('workspace', { length: 64 }).notNull(),
     origin: mysqlEnum('origin', ['preexisting', 'platform', 'external']).notNull(),
     createdBy: varchar('created_by', { length: 64 }),
-    name: varchar('name', { length: 255 }),
+    // An image's first tag: a 255-character name, ':' and a 128-character tag.
+    name: varchar('name', { length: 400 }),
     createdAt: createdAt(),
   },
   (t) => [

@@ -219,6 +219,12 @@ export const containerRoutes = new Hono<AppEnv>()
   .post('/:host/:id/commit', async (c) => {
     const user = signedInUser(c);
     const target = await requireContainer(c, 'container.commit');
+    if (!ownsWorkspace(user, target.workspace)) {
+      // An image keeps the container's environment, whose values only its owner and admins may read.
+      const message = `Only an administrator can commit a ${target.workspace} container: the image would keep its environment values.`;
+      await audit(c, { action: 'container.commit', outcome: 'denied', host: hostRef(target.host), target: { kind: 'container', id: target.id, name: target.name }, message });
+      throw new HTTPException(403, { message });
+    }
     const field = await readForm(c);
     const commitTarget = parseCommitTarget(field('image'));
     if (!commitTarget.ok) return refuseInput(c, 'container.commit', target.host, target, commitTarget.message);

@@ -221,6 +221,17 @@ describe('commit', () => {
     expect(await t.resourceRow('image', adminImage.Id)).toMatchObject({ workspace: 'root' });
   });
 
+  test('commits to a long reference (a 200-character name and a 128-character tag), recorded whole', async () => {
+    const id = await createRunning({ name: `${t.prefix}-long` });
+    const repository = `${t.prefix}/${'r'.repeat(200 - t.prefix.length - 1)}`;
+    const reference = `${repository}:${'t'.repeat(128)}`;
+    const response = await t.postForm(`/containers/local/${id}/commit`, { image: reference }, { cookie: t.alice.cookie, htmx: true });
+    expect(response.status).toBe(200);
+    const image = await t.docker.getImage(reference).inspect();
+    expect(await t.resourceRow('image', image.Id)).toMatchObject({ workspace: 'alice', name: reference });
+    expect((await t.auditFor(id)).at(-1)).toMatchObject({ action: 'container.commit', outcome: 'success', detail: { image: reference } });
+  });
+
   test('refuses to commit onto a tag that exists (another user\'s, or a shared one): 409, the tag stays, no image made', async () => {
     const id = await createRunning({ name: `${t.prefix}-retag` });
     // Bob's private tag, on an image of his own.

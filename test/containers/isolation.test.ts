@@ -57,6 +57,15 @@ test("a public container's environment values are for admins only: users see the
   expect(asUser).not.toContain('s3cret-value');
 });
 
+test('a public container is committed by admins only: a user would get an image holding its environment values', async () => {
+  const reference = `${t.prefix}/copy:1`;
+  const refused = await t.postForm(`/containers/local/${ids.public}/commit`, { image: reference }, { cookie: t.alice.cookie, htmx: true });
+  expect(refused.status).toBe(403);
+  expect(await textOf(refused)).toContain('Only an administrator can commit a public container');
+  expect(await t.docker.getImage(reference).inspect().then(() => 'made', () => 'none')).toBe('none');
+  expect((await t.auditFor(ids.public)).filter((e) => e.action === 'container.commit').map((e) => [e.actorName, e.outcome])).toEqual([['alice', 'denied']]);
+});
+
 test('user A, user B and an admin each list, inspect and restart every container', async () => {
   const actors = { 'user A': t.alice, 'user B': t.bob, admin: t.admin };
   const rows: string[] = [];
@@ -92,7 +101,7 @@ test('user A, user B and an admin each list, inspect and restart every container
 
   // Every refusal is in the audit trail as denied, under the actor's name.
   const deniedRecords = (await t.db.db.select().from(auditEvents).where(eq(auditEvents.outcome, 'denied')))
-    .filter((e) => Object.values(ids).includes(e.targetId ?? ''))
+    .filter((e) => Object.values(ids).includes(e.targetId ?? '') && ['container.inspect', 'container.restart'].includes(e.action))
     .map(
     (e) => `${e.actorName} ${e.action} ${e.targetId === ids["A's"] ? "A's" : e.targetId === ids.external ? 'external' : e.targetId}`,
   );

@@ -1,0 +1,1 @@
+ALTER TABLE `resources` MODIFY COLUMN `name` varchar(400);
