@@ -49,13 +49,18 @@ export function checkContainerName(name: string): string | null {
   return null;
 }
 
+/** Input quoted back in a message, cut so a huge field is not repeated whole. */
+function echo(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+}
+
 export function checkEnvEntry(entry: string): string | null {
   const eq = entry.indexOf('=');
   const key = eq === -1 ? entry : entry.slice(0, eq);
-  if (eq === -1) return `Environment entry "${key}" has no "=": write KEY=value.`;
-  if (!ENV_KEY.test(key)) return `"${key}" is not a valid environment variable name: use letters, digits and _, not starting with a digit.`;
-  if (entry.includes('\0')) return `The value of ${key} contains a NUL character.`;
-  if (entry.length > LIMITS.envLength) return `The value of ${key} is longer than ${LIMITS.envLength} characters.`;
+  if (eq === -1) return `Environment entry "${echo(key)}" has no "=": write KEY=value.`;
+  if (!ENV_KEY.test(key)) return `"${echo(key)}" is not a valid environment variable name: use letters, digits and _, not starting with a digit.`;
+  if (entry.includes('\0')) return `The value of ${echo(key)} contains a NUL character.`;
+  if (entry.length > LIMITS.envLength) return `The value of ${echo(key)} is longer than ${LIMITS.envLength} characters.`;
   return null;
 }
 

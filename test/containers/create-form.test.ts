@@ -169,6 +169,7 @@ describe('parseCreateForm', () => {
     [{ env: '1BAD=x' }, /"1BAD" is not a valid environment variable name/],
     [{ env: 'NOVALUE' }, /has no "="/],
     [{ env: 'BAD-KEY=x' }, /"BAD-KEY" is not a valid environment variable name/],
+    [{ env: `${'K-'.repeat(100)}=x` }, new RegExp(`^"${'K-'.repeat(32)}…" is not a valid environment variable name`)],
     [{ restart: 'always:3' }, 'A retry count only goes with on-failure, not always.'],
     [{ command: 'echo "oops' }, /unbalanced quote/],
   ])('%j is refused: %s', (fields, message) => {
