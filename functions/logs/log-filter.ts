@@ -3,8 +3,9 @@
 // backtracking RegExp like `(a+)+$` can. Linear is still line length × the
 // compiled program's size (`.{1000}` is a thousand steps per character), so
 // the program size is capped, a very long line is matched on its first part
-// only, the filter gives the event loop back every few milliseconds, and a
-// request's filter has a time budget.
+// only (shorter still when this log's lines prove costly), the filter gives
+// the event loop back every few milliseconds, and a request's filter has a
+// time budget.
 import { RE2JS, RE2JSException } from 're2js';
 import type { LogFrame } from '../../agent/protocol/messages.ts';
 import { stripAnsi } from '../../views/logs/ansi.ts';
@@ -17,15 +18,37 @@ export const MAX_PROGRAM_SIZE = 2000;
  * Program size × characters matched per line at most. Most patterns then
  * take well under a millisecond a line, but a step can cost up to ~70 ns
  * (a case-insensitive Unicode class repeated a thousand times), so one line
- * may still take ~70 ms: hence the yields and the budget below. A simple
+ * may still take ~70 ms: hence the measured cut, the yields and the budget below. A simple
  * pattern such as `error` reads the first 140k characters of a line;
  * `.{1000}` the first 1000.
  */
 const MAX_STEPS_PER_LINE = 1_000_000;
 /** How long the filter runs before it lets other requests be served. */
-const SLICE_MS = 10;
+const SLICE_MS = 5;
 /** The server time one request's filter may take in all. */
 export const FILTER_BUDGET_MS = 3_000;
+/** What one line's match should take at most, once the filter has seen what this log's lines cost. */
+const LINE_TARGET_MS = 2;
+/** A line is always matched on at least this many characters. */
+const MIN_CHARS = 100;
+
+/**
+ * The pattern's test on the first `maxChars` characters of each line (ANSI
+ * sequences left out). When a line takes longer than LINE_TARGET_MS, the
+ * cut shrinks to what would have taken that long: the price of a step
+ * depends on the pattern and the text, so it is measured on the log itself.
+ */
+export function boundedTest(pattern: RE2JS, maxChars: number, now = () => performance.now()): (line: string) => boolean {
+  let chars = maxChars;
+  return (line) => {
+    const text = stripAnsi(line).slice(0, chars);
+    const started = now();
+    const matched = pattern.test(text);
+    const ms = now() - started;
+    if (ms > LINE_TARGET_MS) chars = Math.max(MIN_CHARS, Math.floor((text.length * LINE_TARGET_MS) / ms));
+    return matched;
+  };
+}
 
 export interface LogFilterInput {
   text: string;
@@ -60,8 +83,7 @@ export function compileLogFilter({ text, regex }: LogFilterInput): CompiledFilte
         message: `The regular expression is too complex to run on every line (size ${size}, at most ${MAX_PROGRAM_SIZE}); use smaller repetition counts.`,
       };
     }
-    const maxChars = Math.floor(MAX_STEPS_PER_LINE / size);
-    return { ok: true, test: (line) => pattern.test(stripAnsi(line).slice(0, maxChars)) };
+    return { ok: true, test: boundedTest(pattern, Math.floor(MAX_STEPS_PER_LINE / size)) };
   } catch (error) {
     if (error instanceof RE2JSException) return { ok: false, message: `The filter is not a valid regular expression: ${error.message}.` };
     throw error;

@@ -2,7 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import { parseLogTime } from '../../agent/protocol/log-options.ts';
 import type { LogFrame } from '../../agent/protocol/messages.ts';
-import { compileLogFilter, filterLogFrames } from '../../functions/logs/log-filter.ts';
+import { RE2JS } from 're2js';
+import { boundedTest, compileLogFilter, filterLogFrames } from '../../functions/logs/log-filter.ts';
 import { DEFAULT_LOG_FORM, logFormQuery, readLogForm } from '../../functions/logs/log-form.ts';
 import { stripAnsi, styledRuns } from '../../views/logs/ansi.ts';
 
@@ -94,6 +95,21 @@ describe('the filter', () => {
     const far = `${'a'.repeat(3_000)}ERROR`;
     expect(costly.ok && [costly.test?.(near), costly.test?.(far)]).toEqual([true, false]);
     expect(simple.ok && simple.test?.(`${'a'.repeat(100_000)}ERROR`)).toBe(true);
+  });
+
+  test("a line that proves costly shortens the part of each later line that is matched, to what fits the line's time target", () => {
+    let clock = 0;
+    // Every match "takes" 10 ms on this clock: five times the 2 ms target.
+    const test = boundedTest(RE2JS.compile('ERROR'), 100_000, () => (clock += 10));
+    const line = (at: number) => `${'a'.repeat(at)}ERROR`;
+    expect(test(line(10_000))).toBe(true);
+    // Cut to a fifth of the 10 005 characters just read: 2001, so ERROR at 2000 is cut off.
+    expect(test(line(2_000))).toBe(false);
+    // A fifth of 2001: 400.
+    expect(test(line(395))).toBe(true);
+    // Never below 100 characters.
+    expect(test(line(95))).toBe(true);
+    expect(test(line(96))).toBe(false);
   });
 
   test('a filter that spends its time budget ends the log with an error frame saying why', async () => {
