@@ -3,8 +3,10 @@
 // it the action), and characters that hide or reorder what a reader sees
 // are written out as escapes. The record is hashed as stored.
 
-/** Controls but tab and newline, C1 controls, and Unicode direction marks, embeddings, overrides and isolates. */
-const HIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+import { DIRECTION_OVERRIDES } from '../forms/unsafe-characters.ts';
+
+/** Controls but tab and newline, C1 controls, the Unicode direction marks, and the overrides the forms refuse. */
+const HIDDEN = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F${DIRECTION_OVERRIDES}]`, 'g');
 
 /** String values inside `detail` are cut to this many characters. */
 const MAX_DETAIL_CHARS = 4096;

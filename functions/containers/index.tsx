@@ -57,7 +57,7 @@ async function requireContainer(c: Context<AppEnv>, action: string): Promise<Con
   return { host, id, workspace: resource.workspace, name: resource.name };
 }
 
-const { failWith, refuseInput } = refusalsFor('container');
+const { deny, failWith, refuseInput } = refusalsFor('container');
 
 /** Berth's labels naming the user as workspace and creator: on every container they create and image they commit. */
 function ownerLabels(user: CurrentUser): Record<string, string> {
@@ -222,8 +222,7 @@ export const containerRoutes = new Hono<AppEnv>()
     if (!ownsWorkspace(user, target.workspace)) {
       // An image keeps the container's environment, whose values only its owner and admins may read.
       const message = `Only an administrator can commit a ${target.workspace} container: the image would keep its environment values.`;
-      await audit(c, { action: 'container.commit', outcome: 'denied', host: hostRef(target.host), target: { kind: 'container', id: target.id, name: target.name }, message });
-      throw new HTTPException(403, { message });
+      return deny(c, 'container.commit', target.host, target, message);
     }
     const field = await readForm(c);
     const commitTarget = parseCommitTarget(field('image'));

@@ -15,12 +15,13 @@ export const MAX_FILTER_CHARS = 500;
 /** Largest compiled program accepted (`.{1000}` is about 1000). */
 export const MAX_PROGRAM_SIZE = 2000;
 /**
- * Program size × characters matched per line at most. Most patterns then
- * take well under a millisecond a line, but a step can cost up to ~70 ns
- * (a case-insensitive Unicode class repeated a thousand times), so one line
- * may still take ~70 ms: hence the measured cut, the yields and the budget below. A simple
- * pattern such as `error` reads the first 140k characters of a line;
- * `.{1000}` the first 1000.
+ * Program size × characters matched on a log's first line at most. Most
+ * patterns then take well under a millisecond a line, but a step can cost
+ * up to ~70 ns (a case-insensitive Unicode class repeated a thousand
+ * times), so that line may take ~70 ms: hence the measured cut for the
+ * lines after it, the yields and the budget below. A simple pattern such
+ * as `error` reads the first 140k characters of a line; `.{1000}` the
+ * first 1000.
  */
 const MAX_STEPS_PER_LINE = 1_000_000;
 /** How long the filter runs before it lets other requests be served. */

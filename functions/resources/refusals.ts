@@ -27,7 +27,7 @@ type Target = { id?: string | null; name?: string | null };
  * record), then answered.
  *
  * @example
- * const { failWith, refuseInput } = refusalsFor('image');
+ * const { failWith, refuseInput, deny } = refusalsFor('image');
  * if (!parsed.ok) return refuseInput(c, 'image.tag', host, { id }, parsed.message);
  */
 export function refusalsFor(kind: ResourceKind) {
@@ -44,6 +44,11 @@ export function refusalsFor(kind: ResourceKind) {
         detail: { agentResult: failure.kind, ...(failure.status ? { agentStatus: failure.status } : {}) },
       });
       throw new HTTPException(status, { message });
+    },
+    /** Refused by a rule on who may do it, before any agent call: 403, recorded as denied. */
+    async deny(c: Context<AppEnv>, action: string, host: Host, target: Target, message: string): Promise<never> {
+      await audit(c, { action, outcome: 'denied', host: hostRef(host), target: { kind, ...target }, message });
+      throw new HTTPException(403, { message });
     },
     /** Refused input, before any agent call: 400. */
     async refuseInput(c: Context<AppEnv>, action: string, host: Host, target: Target, message: string): Promise<never> {

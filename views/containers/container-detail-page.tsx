@@ -11,7 +11,7 @@ export interface ContainerDetailPageProps {
   showEnvValues: boolean;
 }
 
-/** `KEY=value` → `KEY=(hidden)`. */
+/** `KEY=value` with the value replaced by a note saying who may see it. */
 function hideValue(line: string): string {
   const equals = line.indexOf('=');
   return equals < 0 ? line : `${line.slice(0, equals)}=(hidden: only its owner and admins see values)`;
