@@ -19,7 +19,7 @@ import { hostRef, signedInUser } from '../resources/refusals.ts';
 import { requireHost, requireVisibleResource } from '../resources/require-visible.ts';
 import { gathered } from './gathered.ts';
 import { readLastLines } from './last-lines.ts';
-import { compileLogFilter } from './log-filter.ts';
+import { compileLogFilter, type LineFilter } from './log-filter.ts';
 import { logAuditDetail, logFormQuery, readLogForm } from './log-form.ts';
 import { openLogFrames } from './log-source.ts';
 import { logText } from './log-text.ts';
@@ -52,7 +52,7 @@ interface ReadyRequest {
   ok: true;
   values: LogFormValues;
   options: LogOptions;
-  test: ((line: string) => boolean) | null;
+  filter: LineFilter | null;
   /** The options as the audit record keeps them. */
   detail: Record<string, unknown>;
 }
@@ -67,9 +67,9 @@ async function readRequest(c: Context<AppEnv>, target: LogTarget, action: LogAct
   };
   const request = readLogForm(c.req.query(), c.get('clock')());
   if (!request.ok) return refuse(request.values, request.message);
-  const filter = compileLogFilter(request.filter);
-  if (!filter.ok) return refuse(request.values, filter.message);
-  return { ok: true, values: request.values, options: request.options, test: filter.test, detail: logAuditDetail(request.options, request.filter) };
+  const compiled = compileLogFilter(request.filter);
+  if (!compiled.ok) return refuse(request.values, compiled.message);
+  return { ok: true, values: request.values, options: request.options, filter: compiled.filter, detail: logAuditDetail(request.options, request.filter) };
 }
 
 function auditLogs(
@@ -101,7 +101,7 @@ async function openAudited(
   action: LogAction,
   request: ReadyRequest,
 ): Promise<AgentResult<ReadableStream<LogFrame[]>>> {
-  const opened = await openLogFrames(hostClient(c, target.host), target.id, request.options, request.test);
+  const opened = await openLogFrames(hostClient(c, target.host), target.id, request.options, request.filter);
   if (!opened.ok) {
     await auditLogs(c, target, action, 'failure', opened.message, request.detail);
     return opened;

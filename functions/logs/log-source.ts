@@ -3,7 +3,7 @@ import type { AgentResult, HostClient } from '../../agent/client/agent-client.ts
 import { containerLogsPath, LOG_FRAME_MAX_BYTES, type LogOptions } from '../../agent/protocol/log-options.ts';
 import type { LogEndReason, LogFrame } from '../../agent/protocol/messages.ts';
 import { createNdjsonBatchParser } from '../../agent/protocol/ndjson.ts';
-import { filterLogFrames } from './log-filter.ts';
+import { filterLogFrames, type LineFilter } from './log-filter.ts';
 
 /**
  * Opens the log through the agent, as batches of frames (one per chunk the
@@ -13,20 +13,20 @@ import { filterLogFrames } from './log-filter.ts';
  * then closes Docker's).
  *
  * @example
- * const opened = await openLogFrames(hostClient(c, host), id, options, filter.test);
+ * const opened = await openLogFrames(hostClient(c, host), id, options, compiled.filter);
  * if (opened.ok) for await (const frames of opened.data) …
  */
 export async function openLogFrames(
   client: HostClient,
   containerId: string,
   options: LogOptions,
-  test: ((line: string) => boolean) | null,
+  filter: LineFilter | null,
 ): Promise<AgentResult<ReadableStream<LogFrame[]>>> {
   const opened = await client.stream('GET', containerLogsPath(containerId, options));
   if (!opened.ok) return opened;
   // The parser's bound is set for log frames: one may carry a line of LOG_MAX_LINE_CHARS.
   const frames = opened.data.pipeThrough(createNdjsonBatchParser({ maxLineBytes: LOG_FRAME_MAX_BYTES })).pipeThrough(checkFrames());
-  return { ok: true, data: test ? frames.pipeThrough(filterLogFrames(test)) : frames };
+  return { ok: true, data: filter ? frames.pipeThrough(filterLogFrames(filter)) : frames };
 }
 
 function checkFrames(): TransformStream<unknown[], LogFrame[]> {
