@@ -16,6 +16,7 @@ import { listVisibleForHostFilter } from '../containers/visible-containers.ts';
 import { describeAgentFailure } from '../hosts/agent-failure.ts';
 import { hostClient } from '../hosts/host-client.ts';
 import { hostRef, signedInUser } from '../resources/refusals.ts';
+import { ownsWorkspace } from '../resources/visibility.ts';
 import { requireHost, requireVisibleResource } from '../resources/require-visible.ts';
 import { gathered } from './gathered.ts';
 import { readLastLines } from './last-lines.ts';
@@ -57,16 +58,24 @@ interface ReadyRequest {
   detail: Record<string, unknown>;
 }
 
-type RefusedRequest = { ok: false; values: LogFormValues; message: string };
+type RefusedRequest = { ok: false; values: LogFormValues; message: string; status: 400 | 403 };
 
-/** The form read and its filter compiled; an unusable one is audited as a failed attempt. */
+/**
+ * The form read and its filter compiled; an unusable one is audited as a
+ * failed attempt. Details (the env values and labels Docker adds to each
+ * line) are for the container's owner and admins, as on its details page.
+ */
 async function readRequest(c: Context<AppEnv>, target: LogTarget, action: LogAction): Promise<ReadyRequest | RefusedRequest> {
-  const refuse = async (values: LogFormValues, message: string): Promise<RefusedRequest> => {
-    await auditLogs(c, target, action, 'failure', message, { query: c.req.query() });
-    return { ok: false, values, message };
+  const refuse = async (values: LogFormValues, message: string, status: 400 | 403 = 400): Promise<RefusedRequest> => {
+    await auditLogs(c, target, action, status === 403 ? 'denied' : 'failure', message, { query: c.req.query() });
+    return { ok: false, values, message, status };
   };
   const request = readLogForm(c.req.query(), c.get('clock')());
   if (!request.ok) return refuse(request.values, request.message);
+  if (request.options.details && !ownsWorkspace(signedInUser(c), target.resource.workspace)) {
+    const message = "Details (the environment values and labels Docker adds to each line) are shown to the container's owner and admins only.";
+    return refuse(request.values, message, 403);
+  }
   const compiled = compileLogFilter(request.filter);
   if (!compiled.ok) return refuse(request.values, compiled.message);
   return { ok: true, values: request.values, options: request.options, filter: compiled.filter, detail: logAuditDetail(request.options, request.filter) };
@@ -76,7 +85,7 @@ function auditLogs(
   c: Context<AppEnv>,
   target: LogTarget,
   action: LogAction,
-  outcome: 'success' | 'failure',
+  outcome: 'success' | 'failure' | 'denied',
   message: string,
   detail: Record<string, unknown>,
 ) {
@@ -132,7 +141,7 @@ export const logsRoutes = new Hono<AppEnv>()
     const target = await logTarget(c);
     const user = signedInUser(c);
     const request = await readRequest(c, target, 'container.logs.view');
-    if (!request.ok) return c.html(viewer(user, target, request.values, { kind: 'none' }, request.message), 400);
+    if (!request.ok) return c.html(viewer(user, target, request.values, { kind: 'none' }, request.message), request.status);
     if (request.options.follow) {
       // The stream endpoint reads (and audits) the log; this page only connects to it.
       const streamUrl = `${logsPath(target.host.name, target.id, '/stream')}?${logFormQuery(request.values)}`;
@@ -191,7 +200,7 @@ export const logsRoutes = new Hono<AppEnv>()
     const refuse = (values: LogFormValues, message: string, status: ContentfulStatusCode) =>
       c.html(viewer(user, target, values, { kind: 'none' }, message), status);
     const request = await readRequest(c, target, 'container.logs.download');
-    if (!request.ok) return refuse(request.values, request.message, 400);
+    if (!request.ok) return refuse(request.values, request.message, request.status);
     // A download is the log as it is now: following would never end.
     const once: ReadyRequest = {
       ...request,

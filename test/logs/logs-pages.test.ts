@@ -179,6 +179,24 @@ describe('the viewer page', () => {
     expect(body).toMatch(/<span class="log-ts">\d{4}-\d\d-\d\dT[\d:.]+Z<\/span><span class="log-details">team=blue<\/span><span class="log-text">hello<\/span>/);
   });
 
+  test("details (env values and labels Docker adds) of a container one does not own are refused 403 and recorded as denied", async () => {
+    const { id } = await container({ script: 'echo shared', labels: { secret: 's3cret-label' }, logOptions: { labels: 'secret' } }, 'public');
+    const withDetails = 'opts=1&stdout=1&details=1&tail=all';
+    for (const path of ['', '/download']) {
+      const response = await berth.request(logsUrl(id, withDetails, path), { cookie: bob.cookie });
+      const body = await response.text();
+      expect(response.status, path).toBe(403);
+      expect(body).toContain('are shown to the container&#39;s owner and admins only.');
+      expect(body).not.toContain('s3cret-label');
+    }
+    const stream = await berth.request(logsUrl(id, withDetails, '/stream'), { cookie: bob.cookie });
+    expect(await stream.text()).not.toContain('s3cret-label');
+    // The same log without details is theirs to read.
+    expect((await page(id, 'opts=1&stdout=1&tail=all', bob.cookie)).body).toContain('shared');
+    const denied = (await auditFor('container.logs.view')).concat(await auditFor('container.logs.download')).filter((e) => e.targetId === id && e.outcome === 'denied');
+    expect(denied.map((e) => e.actorName)).toEqual(['bob', 'bob', 'bob']);
+  });
+
   test('a 1 MB line is shown whole', async () => {
     const { id } = await container({ script: "head -c 1000000 /dev/zero | tr '\\0' q; echo" });
     const { body } = await page(id);
