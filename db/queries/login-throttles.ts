@@ -23,18 +23,20 @@ export async function changeLoginThrottles(
   change: (current: Map<string, LoginThrottleState | null>) => Map<string, LoginThrottleState>,
 ): Promise<void> {
   if (keys.length === 0) return;
-  await db
-    .insert(loginThrottles)
-    .values(keys.map((key) => ({ key, ...EMPTY_COUNTER })))
-    .onDuplicateKeyUpdate({ set: { key: sql`${loginThrottles.key}` } });
-  await retryOnDeadlock(() =>
-    db.transaction(async (tx) => {
-      const rows = await tx.select().from(loginThrottles).where(inArray(loginThrottles.key, keys)).orderBy(asc(loginThrottles.key)).for('update');
-      const current = new Map<string, LoginThrottleState | null>(keys.map((key) => [key, null]));
+  const sorted = [...keys].sort();
+  // Making a row can still meet another request's locks; InnoDB then picks one to retry.
+  await retryOnDeadlock(async () => {
+    await db
+      .insert(loginThrottles)
+      .values(sorted.map((key) => ({ key, ...EMPTY_COUNTER })))
+      .onDuplicateKeyUpdate({ set: { key: sql`${loginThrottles.key}` } });
+    await db.transaction(async (tx) => {
+      const rows = await tx.select().from(loginThrottles).where(inArray(loginThrottles.key, sorted)).orderBy(asc(loginThrottles.key)).for('update');
+      const current = new Map<string, LoginThrottleState | null>(sorted.map((key) => [key, null]));
       for (const { key, ...state } of rows) if (state.failures > 0) current.set(key, state);
       for (const [key, state] of change(current)) await tx.update(loginThrottles).set(state).where(eq(loginThrottles.key, key));
-    }),
-  );
+    });
+  }, 8);
 }
 
 export async function deleteLoginThrottle(db: Database, key: string): Promise<void> {

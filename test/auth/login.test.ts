@@ -296,6 +296,21 @@ describe('login throttling', () => {
     expect(statuses.filter((status) => status === 429)).toHaveLength(10);
   });
 
+  it('answers every attempt of a parallel burst over a few names, each with its record: never a 500 from the counters', async () => {
+    const { request } = await createTestApp({ db, clock: testClock() });
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        request('/login', { method: 'POST', body: new URLSearchParams({ username: `burst${i % 3}`, password: 'Password1' }), headers: from('192.0.2.98') }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    // Five tries per name reach the password check.
+    expect(statuses.filter((status) => status === 401)).toHaveLength(15);
+    const records = await db.db.select().from(auditEvents).where(eq(auditEvents.action, 'user.login'));
+    expect(records.filter((e) => e.actorName.startsWith('burst'))).toHaveLength(30);
+  });
+
   it("a good login takes its own count back from its address, and only that", async () => {
     const clock = testClock();
     const { request } = await createTestApp({ db, clock });
