@@ -58,6 +58,19 @@ describe('ANSI runs', () => {
     ]);
   });
 
+  test('a very long line is coloured in its first 20 000 characters and plain after, its text whole, never cut inside a sequence', () => {
+    const pair = '\u001b[31ma\u001b[32mb';
+    const line = pair.repeat(100_000);
+    const runs = styledRuns(line);
+    expect(runs.map((run) => run.text).join('')).toBe('ab'.repeat(100_000));
+    const plain = runs.at(-1)!;
+    expect(plain.classes).toEqual([]);
+    expect(plain.text).toMatch(/^[ab]{100000,}$/);
+    expect(runs.slice(0, -1).every((run) => run.classes.length === 1)).toBe(true);
+    // Two runs per pair within the first 20 000 characters, then one plain run.
+    expect(runs.length).toBeLessThanOrEqual((20_000 / pair.length) * 2 + 1);
+  });
+
   test('other sequences (cursor, erase, titles, hyperlinks, charsets, a stray ESC) are dropped; text is untouched', () => {
     const text = 'a\u001b[2Kb\u001b[1A\u001b]0;title\u0007c\u001b]8;;https://x\u001b\\link\u001b]8;;\u001b\\\u001b(Bd <tag> & "q"\r\u001b';
     expect(styledRuns(text)).toEqual([{ text: 'abclinkd <tag> & "q"\r', classes: [] }]);

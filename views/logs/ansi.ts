@@ -22,13 +22,26 @@ export interface StyledText {
 }
 
 /**
- * Log text cut into runs of one style.
+ * Colours are rendered in a line's first this many characters; the rest of
+ * a longer line is plain text. A line of a million colour changes would
+ * otherwise be a million spans, built while other requests wait.
+ */
+const MAX_STYLED_CHARS = 20_000;
+
+/**
+ * Log text cut into runs of one style (colours in the first MAX_STYLED_CHARS).
  *
  * @example
  * styledRuns('\x1b[31merror\x1b[0m ok') // [{ text: 'error', classes: ['ansi-fg-red'] }, { text: ' ok', classes: [] }]
  */
 export function styledRuns(text: string): StyledText[] {
   if (!MAY_HAVE_SEQUENCES.test(text)) return [{ text, classes: [] }];
+  if (text.length > MAX_STYLED_CHARS) {
+    // Cut before an escape sequence near the limit rather than through it.
+    const escape = text.lastIndexOf('\u001b', MAX_STYLED_CHARS);
+    const cut = escape > MAX_STYLED_CHARS - 64 ? escape : MAX_STYLED_CHARS;
+    return [...styledRuns(text.slice(0, cut)), { text: stripAnsi(text.slice(cut)), classes: [] }];
+  }
   const colourOnly = text.replace(ANY_SEQUENCE, (sequence) => (SGR.test(sequence) ? sequence : ''));
   return Anser.ansiToJson(colourOnly, { use_classes: true, remove_empty: true }).map((entry) => ({
     text: entry.content,
