@@ -114,8 +114,11 @@ export function parseImageReference(input: string): ImageReferenceResult {
   const pathError = checkPath(path, domain);
   if (pathError) return fail(pathError);
   const name = domain === null ? path : `${domain}/${path}`;
-  if (name.length > MAX_NAME_LENGTH) {
-    return fail(`The repository name is ${name.length} characters long; Docker allows at most ${MAX_NAME_LENGTH}.`);
+  // Docker counts a name without a registry as it completes it: docker.io/[library/]path.
+  const counted = domain === null ? `docker.io/${path.includes('/') ? '' : 'library/'}${path}` : name;
+  if (counted.length > MAX_NAME_LENGTH) {
+    const how = domain === null ? ` as Docker counts it (${counted.slice(0, counted.length - path.length)}…)` : '';
+    return fail(`The repository name is ${counted.length} characters long${how}; Docker allows at most ${MAX_NAME_LENGTH}.`);
   }
 
   return {

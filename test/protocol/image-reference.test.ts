@@ -45,7 +45,9 @@ const valid: [string, Parsed][] = [
   ['x:_Tag.With-Caps', { domain: null, path: 'x', repository: 'x', tag: '_Tag.With-Caps', digest: null }],
   // A bare name whose tag looks like a port is a tag (there is no "/").
   ['localhost:5000', { domain: null, path: 'localhost', repository: 'localhost', tag: '5000', digest: null }],
-  [`${'a'.repeat(255)}`, { domain: null, path: 'a'.repeat(255), repository: 'a'.repeat(255), tag: 'latest', digest: null }],
+  // The longest names without a registry: Docker counts them as docker.io/library/… and docker.io/….
+  [`${'a'.repeat(237)}`, { domain: null, path: 'a'.repeat(237), repository: 'a'.repeat(237), tag: 'latest', digest: null }],
+  [`team/${'a'.repeat(240)}`, { domain: null, path: `team/${'a'.repeat(240)}`, repository: `team/${'a'.repeat(240)}`, tag: 'latest', digest: null }],
   [`x:${'t'.repeat(128)}`, { domain: null, path: 'x', repository: 'x', tag: 't'.repeat(128), digest: null }],
 ];
 
@@ -68,6 +70,8 @@ const invalid: [string, string][] = [
   [`x@sha256:${sha('a')}@sha256:${sha('b')}`, 'may only contain hex digits'],
   ['a'.repeat(300), 'at most'],
   [`registry.example.com/${'a'.repeat(240)}`, 'The repository name is 261 characters long; Docker allows at most 255'],
+  ['a'.repeat(238), 'The repository name is 256 characters long as Docker counts it (docker.io/library/…); Docker allows at most 255'],
+  [`team/${'a'.repeat(241)}`, 'The repository name is 256 characters long as Docker counts it (docker.io/…); Docker allows at most 255'],
   ['-x', '"-x" must start and end with a lowercase letter or digit'],
   ['x-', '"x-" must start and end'],
   ['x..y', '"x..y" has separators in a row'],
